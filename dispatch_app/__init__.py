@@ -1,0 +1,3 @@
+"""Dispatch Console: the after-hours dispatch desk for managed IT providers."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from dispatch_app.cli.main import main
+
+raise SystemExit(main())
