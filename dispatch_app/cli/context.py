@@ -1,0 +1,65 @@
+"""What every command needs: the database, who is asking, the instant, the output mode."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from dispatch_app.services import clock
+from dispatch_app.services.database import open_database
+
+
+@dataclass
+class Context:
+    db_url: str | None
+    json: bool
+    at_text: str | None
+    as_tech: str | None
+    _db: object | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_args(cls, args) -> "Context":
+        return cls(
+            db_url=getattr(args, "db", None) or os.environ.get("DISPATCH_DB") or None,
+            json=bool(getattr(args, "json", False)),
+            at_text=getattr(args, "at", None),
+            as_tech=getattr(args, "as_tech", None),
+        )
+
+    @property
+    def db(self):
+        if self._db is None:
+            self._db = open_database(self.db_url)
+        return self._db
+
+    def at(self) -> datetime:
+        """``--at`` read in the MSP time zone when it has no offset; otherwise now."""
+        if self.at_text is None:
+            return datetime.now(timezone.utc)
+        return clock.read_instant(self.db, self.at_text, option="--at")
+
+    def instant(self, text: str, option: str) -> datetime:
+        return clock.read_instant(self.db, text, option=option)
+
+    def print_json(self, document: object) -> None:
+        json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+
+    def log_bug(self, error: BaseException) -> Path:
+        from platformdirs import user_log_path
+
+        path = user_log_path("dispatch-app") / "dispatch-app.log"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handler = logging.FileHandler(path, encoding="utf-8")
+        except OSError:
+            handler = logging.StreamHandler(sys.stderr)
+            path = Path("<stderr>")
+        logger = logging.getLogger("dispatch_app")
+        logger.addHandler(handler)
+        logger.error("unexpected error in %s", " ".join(sys.argv), exc_info=error)
+        return path

@@ -1,0 +1,89 @@
+"""``dispatch-app``: the command line (CLI.md).
+
+Common options are accepted before or after the subcommand. A :class:`DispatchError` is
+printed as one stderr line per problem with exit status 2; anything else is a bug, logged
+with its traceback to the log file and reported in one line with exit status 1.
+
+Command modules are imported when their command runs, so that a quick question such as
+``triage`` does not pay for loading every part of the program.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from dispatch_app import __version__
+from dispatch_app.errors import DispatchError
+
+# subcommand -> module in dispatch_app.cli that defines add_arguments(parser) and run(args, context)
+COMMANDS = {
+    "import": ("environment", "load an environment bundle (BUNDLE.md)"),
+    "export": ("environment", "write the current environment as a bundle"),
+    "triage": ("triage", "the verdict for a call: handle, escalate or defer"),
+    "oncall": ("schedule", "who is on call in each rotation"),
+    "gaps": ("schedule", "coverage gaps over a time range"),
+}
+
+
+def _common_options(defaults: bool) -> argparse.ArgumentParser:
+    """Options every command takes; only the top-level copy carries defaults, so a value
+    given before the subcommand is not overwritten by the subcommand's own default."""
+    default = (lambda value: value) if defaults else (lambda value: argparse.SUPPRESS)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="URL", default=default(None),
+                        help="SQLAlchemy database URL (default: $DISPATCH_DB, else a local SQLite file)")
+    common.add_argument("--json", action="store_true", default=default(False),
+                        help="print one JSON document on stdout")
+    common.add_argument("--at", metavar="INSTANT", default=default(None),
+                        help="answer as of this ISO 8601 instant (no offset: MSP time zone)")
+    common.add_argument("--as", dest="as_tech", metavar="TECH", default=default(None),
+                        help="technician id of who is asking (default: anonymous level-1 dispatcher)")
+    return common
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as for any bad input
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="dispatch-app", parents=[_common_options(True)],
+                     description="Dispatch Console: the after-hours dispatch desk for managed IT providers.")
+    parser.add_argument("--version", action="version", version=f"dispatch-app {__version__}")
+    parser.add_argument("--demo", action="store_true", help="open the console on a separate demo database")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (module_name, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".",
+                                 parents=[_common_options(False)])
+        command.set_defaults(module=module_name)
+        importlib.import_module(f"dispatch_app.cli.{module_name}").add_arguments(name, command)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    from dispatch_app.cli.context import Context  # noqa: E402 - after parsing, for a fast --help
+
+    context = Context.from_args(args)
+    try:
+        module = importlib.import_module(f"dispatch_app.cli.{args.module}")
+        return module.run(args, context) or 0
+    except DispatchError as error:
+        for line in error.problems:
+            print(f"dispatch-app: {line}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # a bug: log it whole, tell the user in one line
+        log_path = context.log_bug(error)
+        print(f"dispatch-app: internal error ({type(error).__name__}: {error}); details in {log_path}",
+              file=sys.stderr)
+        return 1
+    finally:
+        logging.shutdown()

@@ -1,0 +1,63 @@
+"""``triage``: the verdict for a call."""
+from __future__ import annotations
+
+from dispatch_app.cli import shapes
+from dispatch_app.cli.text import when
+from dispatch_app.errors import DispatchError
+from dispatch_app.services import triage
+
+
+def add_arguments(name: str, parser) -> None:
+    parser.add_argument("call_id", nargs="?", metavar="CALL_ID", help="a recorded call")
+    parser.add_argument("--client", metavar="ID", help="what-if: the client")
+    parser.add_argument("--system", metavar="ID", help="what-if: the client's system")
+    parser.add_argument("--impact", metavar="IMPACT", help="down, degraded, single-user or request")
+    parser.add_argument("--summary", metavar="TEXT", default="", help="what the caller says")
+
+
+def run(args, context) -> int:
+    if args.call_id is not None:
+        raise DispatchError("triage CALL_ID: recorded calls are not available in this version; "
+                            "use the what-if form with --client")
+    if not args.client:
+        raise DispatchError("triage: give a CALL_ID or --client ID")
+    result = triage.what_if(
+        context.db, client=args.client, system=args.system, impact=args.impact,
+        summary=args.summary, at=context.at(), as_tech=context.as_tech,
+    )
+    if context.json:
+        context.print_json(shapes.triage(result))
+    else:
+        print(describe(result))
+    return 0
+
+
+def describe(t) -> str:
+    """The verdict as a dispatcher reads it."""
+    lines = [
+        f"{t.verdict.upper()}  {t.priority}{' EMERGENCY' if t.emergency else ''}  "
+        f"{t.client}{'/' + t.system if t.system else ''}  needs level {t.required_level}",
+        f"at {when(t.at)}",
+    ]
+    if t.first_steps:
+        lines.append("First steps:")
+        lines += [f"  [L{s.level}] {s.title} ({s.runbook})" for s in t.first_steps]
+    if t.verdict == "escalate":
+        if not t.wake:
+            lines.append("NOBODY TO WAKE: no eligible technician. Call the duty manager.")
+        else:
+            lines.append("Wake, in order:")
+            for i, w in enumerate(t.wake, 1):
+                badge = " [on call]" if w.on_call else ""
+                lines.append(f"  {i}. {w.name}{badge}  {', '.join(w.phones) or 'no phone'}  "
+                             f"wait {w.ack_minutes} min  ({'; '.join(w.why)})")
+        if t.knowledge_gap:
+            lines.append("KNOWLEDGE GAP: no expert of this system is available.")
+    if t.verdict == "defer":
+        lines.append(f"Next covered: {when(t.next_covered)}")
+        if t.authorizers:
+            lines.append("May authorize out-of-agreement work: "
+                         + ", ".join(f"{a.name} {a.phone or a.email or ''}".strip() for a in t.authorizers))
+    lines.append(f"Response due: {when(t.response_due)}")
+    lines.append("Why: " + "; ".join(t.reasons))
+    return "\n".join(lines)
