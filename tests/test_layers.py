@@ -17,9 +17,10 @@ ALLOWED = {
     "secrets": {"errors"},
     "services": {"store", "bundle", "domain", "errors", "secrets", "feed"},
     "feed": {"store", "domain", "errors"},
-    "cli": {"services", "domain", "errors"},
+    "reports": {"domain"},
+    "cli": {"services", "domain", "errors", "reports"},
     "intake": {"services", "domain", "errors"},
-    "ui": {"services", "domain", "errors"},
+    "ui": {"services", "domain", "errors", "reports"},
 }
 FORBIDDEN_THIRD_PARTY = {
     "domain": {"sqlalchemy", "PySide6", "yaml", "icalendar", "recurring_ical_events", "keyring", "alembic"},

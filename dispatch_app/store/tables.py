@@ -1,0 +1,229 @@
+"""The environment's tables (SQLAlchemy 2 typed ORM).
+
+Rows never leave ``store/``: the functions in :mod:`.environment_rows` turn them into the
+domain's values. Records a user can edit carry ``version`` (optimistic concurrency),
+``updated_at`` and ``updated_by``. Ids of the bundle are the keys, except for systems and
+runbooks, whose ids are unique only within their client: they get a surrogate ``pk`` that
+stays the same across re-imports, so later tables (calls) can point at them.
+
+Lists whose order means something (overrides: the last listed wins) or that an export should
+give back in the same order carry ``position``.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    true,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from dispatch_app.store.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+"""Named constraints, so that Alembic's batch mode can alter them on SQLite."""
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {
+        datetime: UTCDateTime(),
+        str: String(),
+        list[Any]: JSON(),
+        dict[str, Any]: JSON(),
+    }
+
+
+class Tracked:
+    """Bookkeeping of an editable record."""
+
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    updated_at: Mapped[datetime | None]
+    updated_by: Mapped[str | None]
+
+
+# ---------------------------------------------------------------- people and schedules
+
+
+class MspRow(Tracked, Base):
+    __tablename__ = "msp"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    name: Mapped[str]
+    timezone: Mapped[str]
+    holidays: Mapped[list[Any]]
+    """ISO dates (``YYYY-MM-DD``)."""
+
+
+class TechnicianRow(Tracked, Base):
+    __tablename__ = "technicians"
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    level: Mapped[int]
+    phones: Mapped[list[Any]]
+    email: Mapped[str | None]
+    roles: Mapped[list[Any]]
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    position: Mapped[int]
+
+
+class UnavailabilityRow(Base):
+    """Leave of a technician; part of the technician record (replaced with it)."""
+
+    __tablename__ = "technician_unavailability"
+
+    pk: Mapped[int] = mapped_column(primary_key=True)
+    technician_id: Mapped[str] = mapped_column(
+        ForeignKey("technicians.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    reason: Mapped[str]
+    position: Mapped[int]
+
+
+class RotationRow(Tracked, Base):
+    __tablename__ = "rotations"
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    level: Mapped[int]
+    timezone: Mapped[str]
+    start_local: Mapped[str | None]
+    """Naive local wall-clock start, ISO 8601 (``2026-11-02T08:00:00``), read in ``timezone``."""
+    length: Mapped[str | None]
+    """``Nd``, ``Nw`` or ``Nh``."""
+    active: Mapped[str | None]
+    """Window expression."""
+    members: Mapped[list[Any]]
+    ical_source: Mapped[str | None]
+    ical_content: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int]
+
+
+class OverrideRow(Tracked, Base):
+    """An override; ``position`` is the listed order, and the last listed wins."""
+
+    __tablename__ = "overrides"
+
+    pk: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(index=True)
+    rotation_id: Mapped[str] = mapped_column(ForeignKey("rotations.id", ondelete="CASCADE"), index=True)
+    tech_id: Mapped[str] = mapped_column(ForeignKey("technicians.id"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    reason: Mapped[str]
+
+
+# ---------------------------------------------------------------- clients
+
+
+class ClientRow(Tracked, Base):
+    __tablename__ = "clients"
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    industry: Mapped[str]
+    timezone: Mapped[str]
+    phones: Mapped[list[Any]]
+    holidays: Mapped[list[Any]]
+    agreement: Mapped[dict[str, Any]]
+    """The agreement as the bundle spells it (coverage keys as the strings ``"1"``..``"4"``)."""
+    position: Mapped[int]
+
+
+class ContactRow(Base):
+    """A client's contact; part of the client record (replaced with it)."""
+
+    __tablename__ = "contacts"
+
+    pk: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    name: Mapped[str]
+    phone: Mapped[str | None]
+    email: Mapped[str | None]
+    role: Mapped[str | None]
+    may_authorize: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class SystemRow(Tracked, Base):
+    __tablename__ = "systems"
+    __table_args__ = (UniqueConstraint("client_id", "id"),)
+
+    pk: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    id: Mapped[str]
+    name: Mapped[str]
+    criticality: Mapped[str]
+    fix_level: Mapped[int]
+    depends_on: Mapped[list[Any]]
+    """Ids of systems of the same client."""
+    vendor: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    notes: Mapped[str] = mapped_column(Text)
+    position: Mapped[int]
+
+
+class ExpertRow(Base):
+    """An expert of a system; part of the system record (replaced with it)."""
+
+    __tablename__ = "experts"
+    __table_args__ = (UniqueConstraint("system_pk", "tech_id"),)
+
+    pk: Mapped[int] = mapped_column(primary_key=True)
+    system_pk: Mapped[int] = mapped_column(ForeignKey("systems.pk", ondelete="CASCADE"))
+    tech_id: Mapped[str] = mapped_column(ForeignKey("technicians.id"), index=True)
+    role: Mapped[str]
+    position: Mapped[int]
+
+
+class RunbookRow(Tracked, Base):
+    """A runbook of a client, tied to one of its systems or (``system_pk`` null) client-wide."""
+
+    __tablename__ = "runbooks"
+    __table_args__ = (UniqueConstraint("client_id", "id"),)
+
+    pk: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    system_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("systems.pk", ondelete="CASCADE"), index=True
+    )
+    id: Mapped[str]
+    title: Mapped[str]
+    level: Mapped[int]
+    body: Mapped[str] = mapped_column(Text)
+    review_days: Mapped[int | None]
+    position: Mapped[int]
+
+
+# ---------------------------------------------------------------- change feed
+
+
+class ChangeRow(Base):
+    """One row, bumped by every write: a cheap "something changed" for other workstations."""
+
+    __tablename__ = "changes"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    counter: Mapped[int] = mapped_column(BigInteger)
+    changed_at: Mapped[datetime | None]
+
