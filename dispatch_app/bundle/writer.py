@@ -24,14 +24,11 @@ from .reader import SUFFIXES, BundleError
 from .validate import FORMAT
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter when present: faster
     """Block-style YAML that writes dates and instants unquoted, as BUNDLE.md shows them.
 
     The reader does not resolve YAML timestamps, so the text reads back as written.
     """
-
-    def increase_indent(self, flow=False, indentless=False):  # type: ignore[override]
-        return super().increase_indent(flow, False)
 
 
 _Dumper.yaml_implicit_resolvers = {
