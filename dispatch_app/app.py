@@ -1,0 +1,127 @@
+"""The composition root: builds every object of the console and hands each its dependencies.
+
+``dispatch-app`` without a subcommand calls :func:`run_console`. Nothing here parses the
+command line; nothing elsewhere builds these objects or looks them up globally.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_log_path
+
+APP_NAME = "dispatch-app"
+log = logging.getLogger("dispatch_app")
+
+
+def resources_dir() -> Path:
+    """``resources/`` beside the package (a source checkout or a one-folder build)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "resources", here / "resources", Path(getattr(sys, "_MEIPASS", here)) / "resources"):
+        if (candidate / "theme").is_dir():
+            return candidate
+    return here.parent / "resources"
+
+
+def log_file() -> Path | None:
+    """Set up logging to the user log directory; answers the file (None when it cannot be written)."""
+    path = user_log_path(APP_NAME) / "dispatch-app.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler, path = logging.StreamHandler(sys.stderr), None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("dispatch_app")
+    if not any(isinstance(h, type(handler)) for h in root.handlers):
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def application_icon(resources: Path):
+    from PySide6.QtGui import QIcon
+
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        png = resources / "icons" / f"dispatch-app-{size}.png"
+        if png.exists():
+            icon.addFile(str(png))
+    return icon
+
+
+@dataclass
+class Console:
+    """Everything :func:`build_console` made (tests drive these)."""
+
+    window: object
+    backend: object
+    tasks: object
+    events: object
+    messages: object
+    settings: object
+    clock: object
+
+
+def build_console(db_url: str | None, *, settings, clock=None, resources: Path | None = None,
+                  apply_theme=None, demo: bool = False) -> Console:
+    """The window and its collaborators, not yet shown (the QApplication must exist)."""
+    from dispatch_app.ui.backend import Backend
+    from dispatch_app.ui.clock import ViewerClock, system_now
+    from dispatch_app.ui.events import AppEvents
+    from dispatch_app.ui.main_window import MainWindow
+    from dispatch_app.ui.messages import MessageBridge
+    from dispatch_app.ui.tasks import TaskRunner
+
+    resources = resources or resources_dir()
+    viewer = ViewerClock(clock or system_now, settings.get("viewer_timezone"))
+    backend = Backend.open(db_url or settings.get("database_url") or None)
+    events = AppEvents()
+    messages = MessageBridge()
+    tasks = TaskRunner()
+    window = MainWindow(backend=backend, tasks=tasks, events=events, messages=messages, settings=settings,
+                        clock=viewer, apply_theme=apply_theme, icon=application_icon(resources), demo=demo)
+    return Console(window, backend, tasks, events, messages, settings, viewer)
+
+
+def run_console(db_url: str | None = None, demo: bool = False, *, clock=None) -> int:
+    """Open the console (the CLI's default command); answers the exit status."""
+    from PySide6.QtWidgets import QApplication
+
+    from dispatch_app import settings as workstation
+    from dispatch_app.ui import crash, theme
+    from dispatch_app.ui.clock import system_now
+
+    db_url = db_url or os.environ.get("DISPATCH_DB") or None
+    path = log_file()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Dispatch Console")
+    app.setApplicationDisplayName("Dispatch Console")
+    app.setOrganizationName("dispatch-app")
+    app.setDesktopFileName(APP_NAME)
+    crash.install(path)
+    resources = resources_dir()
+    app.setWindowIcon(application_icon(resources))
+    settings = workstation.Settings(workstation.default_path(demo=demo))
+
+    def apply_theme(name: str, scale: float) -> None:
+        theme.apply(app, resources, name, scale)
+
+    apply_theme(settings.get("theme"), settings.get("font_scale"))
+    if demo:
+        from dispatch_app.demo import build_demo_database
+
+        db_url = build_demo_database(resources, (clock or system_now)())
+    console = build_console(db_url, settings=settings, clock=clock, resources=resources,
+                            apply_theme=apply_theme, demo=demo)
+    console.window.show()
+    console.window.start()
+    log.info("console started on %s", console.backend.display_url)
+    try:
+        return app.exec()
+    finally:
+        console.tasks.shutdown()
+        console.backend.db.dispose()

@@ -1,0 +1,94 @@
+"""The console's door to the services: the database bound in, nothing decided here.
+
+Every method is blocking and meant to run on a worker through :mod:`dispatch_app.ui.tasks`.
+Parts that need ``services.calls`` / ``services.shifts`` report whether those exist, so the
+console can offer what works today and the rest as soon as it lands.
+"""
+from __future__ import annotations
+
+import importlib
+from datetime import datetime
+from types import ModuleType
+
+from dispatch_app.domain.model import Environment, Triage
+from dispatch_app.services import environment, people, triage
+from dispatch_app.services.database import open_database
+
+
+def _optional(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(f"dispatch_app.services.{name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"dispatch_app.services.{name}":
+            raise
+        return None
+
+
+class Backend:
+    def __init__(self, db) -> None:
+        self.db = db
+        self.calls = _optional("calls")
+        self.shifts = _optional("shifts")
+
+    @classmethod
+    def open(cls, url: str | None) -> "Backend":
+        return cls(open_database(url))
+
+    @property
+    def display_url(self) -> str:
+        return getattr(self.db, "display_url", str(self.db))
+
+    @property
+    def has_calls(self) -> bool:
+        return self.calls is not None
+
+    # ------------------------------------------------------------ environment and people
+
+    def load_environment(self) -> Environment:
+        return environment.load_environment(self.db)
+
+    def is_empty(self) -> bool:
+        return self.db.is_empty()
+
+    def actor(self, tech_id: str | None) -> people.Actor:
+        return people.actor(self.db, tech_id)
+
+    def import_bundle(self, path: str, *, actor: str | None, at: datetime) -> environment.ImportReport:
+        return environment.import_bundle(self.db, path, actor=actor, at=at)
+
+    def ping(self) -> bool:
+        """A cheap read that fails when the database cannot be reached."""
+        self.db.is_empty()
+        return True
+
+    # ------------------------------------------------------------ calls
+
+    def what_if(self, *, client: str, system: str | None, impact: str | None, summary: str,
+                at: datetime, as_tech: str | None) -> Triage:
+        return triage.what_if(self.db, client=client, system=system, impact=impact, summary=summary,
+                              at=at, as_tech=as_tech)
+
+    def find_caller(self, phone: str):
+        if self.calls is None:
+            return None
+        return self.calls.find_caller(self.db, phone)
+
+    def record_call(self, **fields):
+        if self.calls is None:
+            raise RuntimeError("services.calls is not installed")
+        return self.calls.record_call(self.db, **fields)
+
+    def queue(self, *, at: datetime):
+        return self.calls.queue(self.db, at=at, open_only=True)
+
+    def call_view(self, call_id: int, *, at: datetime, as_tech: str | None):
+        return self.calls.call_view(self.db, call_id, at=at, as_tech=as_tech)
+
+    def record_attempt(self, **fields):
+        return self.calls.record_attempt(self.db, **fields)
+
+    def add_note(self, **fields):
+        return self.calls.add_note(self.db, **fields)
+
+    def resolve(self, **fields):
+        return self.calls.resolve(self.db, **fields)

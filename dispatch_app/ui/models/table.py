@@ -1,0 +1,175 @@
+"""A table model over domain values, with its columns declared once.
+
+Rows are domain values (frozen dataclasses) identified by a key. :meth:`RowsModel.set_rows`
+turns a new list into removals, ``dataChanged`` and insertions, keyed by id: a live list is
+never reset, so selection and scroll position survive updates. Sorting is left to a
+:class:`QSortFilterProxyModel` reading :data:`SORT_ROLE` (native values, not display text).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QSortFilterProxyModel
+from PySide6.QtGui import QColor, QFont
+
+T = TypeVar("T")
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+VALUE_ROLE = Qt.ItemDataRole.UserRole + 2  # the row's domain value
+KEY_ROLE = Qt.ItemDataRole.UserRole + 3  # the row's id
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column(Generic[T]):
+    header: str
+    display: Callable[[T], str]
+    sort: Callable[[T], Any] | None = None
+    tooltip: Callable[[T], str] | None = None
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+    emphasis: bool = False
+    """Shown bold and larger (what a tired eye must find: a phone, a name to call)."""
+
+
+class RowsModel(QAbstractTableModel, Generic[T]):
+    """Rows of domain values under declared columns; subclasses set ``columns`` and ``key``."""
+
+    columns: Sequence[Column] = ()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[T] = []
+        self._emphasis_font: QFont | None = None
+
+    # ------------------------------------------------------------ subclass points
+
+    def key(self, row: T) -> Hashable:
+        return getattr(row, "id")
+
+    def tint(self, row: T) -> tuple[str, str] | None:
+        """(background, text) colours for a row that must stand out; never the only signal."""
+        return None
+
+    # ------------------------------------------------------------ Qt
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if 0 <= section < len(self.columns):
+                return self.columns[section].header
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)) or not (0 <= index.column() < len(self.columns)):
+            return None
+        row = self._rows[index.row()]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.display(row)
+        if role == SORT_ROLE:
+            return (column.sort or column.display)(row)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(row) or None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(column.align)
+        if role == Qt.ItemDataRole.FontRole and column.emphasis:
+            if self._emphasis_font is None:
+                self._emphasis_font = QFont()
+                self._emphasis_font.setBold(True)
+                if self._emphasis_font.pixelSize() > 0:
+                    self._emphasis_font.setPixelSize(round(self._emphasis_font.pixelSize() * 1.25))
+                else:
+                    self._emphasis_font.setPointSizeF(self._emphasis_font.pointSizeF() * 1.25)
+            return self._emphasis_font
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            tint = self.tint(row)
+            if tint is not None:
+                return QColor(tint[0] if role == Qt.ItemDataRole.BackgroundRole else tint[1])
+            return None
+        if role == VALUE_ROLE:
+            return row
+        if role == KEY_ROLE:
+            return self.key(row)
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    # ------------------------------------------------------------ rows
+
+    @property
+    def rows(self) -> tuple[T, ...]:
+        return tuple(self._rows)
+
+    def row_of(self, key: Hashable) -> int | None:
+        for number, row in enumerate(self._rows):
+            if self.key(row) == key:
+                return number
+        return None
+
+    def value(self, row: int) -> T:
+        return self._rows[row]
+
+    def set_rows(self, rows: Sequence[T]) -> None:
+        """Make the model hold ``rows`` (in that order) by removing, updating and inserting
+        rows keyed by id: never a reset. Rows that stay keep their place relative to each
+        other; new rows are inserted where the new order puts them."""
+        wanted = list(rows)
+        wanted_keys = [self.key(r) for r in wanted]
+        keep = set(wanted_keys)
+        # 1. removals, from the bottom up, in contiguous runs
+        number = len(self._rows) - 1
+        while number >= 0:
+            if self.key(self._rows[number]) in keep:
+                number -= 1
+                continue
+            last = number
+            while number >= 0 and self.key(self._rows[number]) not in keep:
+                number -= 1
+            self.beginRemoveRows(QModelIndex(), number + 1, last)
+            del self._rows[number + 1:last + 1]
+            self.endRemoveRows()
+        # 2. walk the wanted order: update rows in place, insert missing ones, move misplaced ones
+        for target, (key, value) in enumerate(zip(wanted_keys, wanted)):
+            current = self._rows[target] if target < len(self._rows) else None
+            if current is not None and self.key(current) == key:
+                if current != value:
+                    self._rows[target] = value
+                    self.dataChanged.emit(self.index(target, 0), self.index(target, len(self.columns) - 1))
+                continue
+            found = self.row_of(key)
+            if found is None:
+                self.beginInsertRows(QModelIndex(), target, target)
+                self._rows.insert(target, value)
+                self.endInsertRows()
+            else:
+                self.beginMoveRows(QModelIndex(), found, found, QModelIndex(), target)
+                self._rows.insert(target, self._rows.pop(found))
+                self.endMoveRows()
+                if self._rows[target] != value:
+                    self._rows[target] = value
+                    self.dataChanged.emit(self.index(target, 0), self.index(target, len(self.columns) - 1))
+
+    def refresh_all(self) -> None:
+        """Tell views every cell may read differently (a clock-dependent column moved on)."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.columns) - 1))
+
+
+def sorting_proxy(model: RowsModel, parent=None) -> QSortFilterProxyModel:
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    proxy.setFilterKeyColumn(-1)
+    return proxy

@@ -1,0 +1,91 @@
+"""The queue: every open call, most urgent first, updated in place (never reset)."""
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from dispatch_app.ui.clock import ViewerClock
+from dispatch_app.ui.models.calls import QueueModel
+from dispatch_app.ui.models.table import KEY_ROLE, sorting_proxy
+
+
+class QueuePane(QWidget):
+    """Signals:
+        call_selected(int): the current row moved to this call.
+    """
+
+    call_selected = Signal(int)
+
+    def __init__(self, clock: ViewerClock, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = QLabel("QUEUE: OPEN CALLS, MOST URGENT FIRST")
+        title.setProperty("role", "pane-title")
+        self.count = QLabel("")
+        self.count.setProperty("role", "heading")
+        self.model = QueueModel(clock, self)
+        self.proxy = sorting_proxy(self.model, self)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Queue of open calls")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(False)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column, width in ((2, 140), (5, 110)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self.empty = QLabel("No open calls.\n\nTake a call: Ctrl+N")
+        self.empty.setProperty("role", "muted")
+        self.waiting = QLabel("")
+        self.waiting.setProperty("role", "muted")
+        self.waiting.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(title)
+        layout.addWidget(self.count)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.waiting)
+        self.set_rows([])
+
+    def set_rows(self, rows) -> None:
+        self.model.set_rows(rows)
+        p1 = sum(1 for r in rows if r.priority == "P1" and not r.unmatched)
+        late = sum(1 for r in rows if r.overdue)
+        parts = [f"{len(rows)} open"]
+        if p1:
+            parts.append(f"‼ {p1} P1")
+        if late:
+            parts.append(f"⚠ {late} late")
+        self.count.setText(" · ".join(parts) if rows else "")
+        self.empty.setVisible(not rows)
+        if rows and not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
+
+    def selected_call(self) -> int | None:
+        index = self.table.currentIndex()
+        return index.data(KEY_ROLE) if index.isValid() else None
+
+    def select_call(self, call_id: int) -> None:
+        row = self.model.row_of(call_id)
+        if row is not None:
+            self.table.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+
+    def focus_list(self) -> None:
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.table.currentIndex().isValid() and self.proxy.rowCount():
+            self.table.selectRow(0)
+
+    def _on_current_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if current.isValid():
+            self.call_selected.emit(current.data(KEY_ROLE))

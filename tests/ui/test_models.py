@@ -1,0 +1,105 @@
+"""Every model of the console passes pytest-qt's model tester, before and after row updates,
+and updates by rows (never a reset)."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from dispatch_app.domain.model import FirstStep, WakeEntry
+from dispatch_app.services import calls
+from dispatch_app.services.database import open_database
+from dispatch_app.services.environment import load_environment
+from dispatch_app.ui.clock import ViewerClock
+from dispatch_app.ui.models.calls import QueueModel, TimelineModel
+from dispatch_app.ui.models.environment import (
+    ClientsModel,
+    ContactsModel,
+    CoverageModel,
+    SystemsModel,
+    TechniciansModel,
+    coverage_rows,
+    on_call_now,
+)
+from dispatch_app.ui.models.table import Column, RowsModel
+from dispatch_app.ui.models.triage import FirstStepsModel, WakeModel
+
+AT = datetime(2026, 11, 28, 5, 0, tzinfo=timezone.utc)  # as in conftest.py
+
+
+@pytest.fixture
+def env(northwind_url):
+    db = open_database(northwind_url)
+    yield load_environment(db)
+    db.dispose()
+
+
+@pytest.fixture
+def clock():
+    return ViewerClock(lambda: AT, "America/Chicago")
+
+
+def _check(qtmodeltester, model, first, second):
+    model.set_rows(first)
+    qtmodeltester.check(model, force_py=True)
+    model.set_rows(second)
+    qtmodeltester.check(model, force_py=True)
+    assert model.rows == tuple(second)
+
+
+def test_environment_models(qtmodeltester, env, clock):
+    acme, riverside = env.client("acme"), env.client("riverside")
+    _check(qtmodeltester, TechniciansModel(), list(env.technicians), list(env.technicians[2:]))
+    _check(qtmodeltester, ClientsModel(), list(env.clients), [riverside, acme])
+    systems = SystemsModel()
+    systems.set_context(env, on_call_now(env, AT))
+    _check(qtmodeltester, systems, list(acme.systems), list(riverside.systems))
+    _check(qtmodeltester, ContactsModel(), list(acme.contacts), list(riverside.contacts))
+    coverage = CoverageModel()
+    coverage.set_context(acme, lambda t: clock.with_client(t, acme.timezone))
+    _check(qtmodeltester, coverage, coverage_rows(env, acme, AT), coverage_rows(env, acme, AT + timedelta(hours=9)))
+
+
+def test_triage_models(qtmodeltester):
+    dana = WakeEntry("dana", "Dana Reyes", ("+1 312 555 0101",), False, ("primary expert",), 10)
+    lee = WakeEntry("lee", "Lee Chen", ("+1 312 555 0113",), True, ("secondary expert",), 10)
+    _check(qtmodeltester, WakeModel(), [dana, lee], [lee, replace(dana, on_call=True)])
+    steps = [FirstStep("a", "Restart", 1), FirstStep("b", "Reboot", 1)]
+    _check(qtmodeltester, FirstStepsModel(), steps, steps[::-1])
+
+
+def test_call_models(qtmodeltester, northwind_url, env, clock):
+    db = open_database(northwind_url)
+    first = calls.record_call(db, actor="jordan", client="acme", system="erp-plc", impact="down",
+                              summary="Line down", at=AT).call.id
+    before = calls.queue(db, at=AT, open_only=True)
+    calls.record_call(db, actor="jordan", client="baker", summary="Printer", at=AT)
+    calls.record_attempt(db, actor="jordan", call_id=first, tech="dana", outcome="no-answer", at=AT)
+    after = calls.queue(db, at=AT, open_only=True)
+    queue = QueueModel(clock)
+    queue.set_environment(env)
+    _check(qtmodeltester, queue, before, after)
+    assert queue.index(0, 0).data() == "‼ P1"
+    timeline = TimelineModel(clock)
+    events_before = calls.call_view(db, first, at=AT).events
+    calls.add_note(db, actor="jordan", call_id=first, text="Dana's phone rang out", at=AT)
+    _check(qtmodeltester, timeline, list(events_before), list(calls.call_view(db, first, at=AT).events))
+    db.dispose()
+
+
+class _Letter(RowsModel):
+    columns = (Column("Letter", lambda r: r[1]),)
+
+    def key(self, row):
+        return row[0]
+
+
+def test_set_rows_moves_inserts_and_removes_without_a_reset(qtmodeltester, qtbot):
+    model = _Letter()
+    model.set_rows([(1, "a"), (2, "b"), (3, "c")])
+    qtmodeltester.check(model, force_py=True)
+    with qtbot.assertNotEmitted(model.modelReset):
+        model.set_rows([(4, "d"), (3, "C"), (1, "a")])
+    assert [r[1] for r in model.rows] == ["d", "C", "a"]
+    qtmodeltester.check(model, force_py=True)
