@@ -24,6 +24,20 @@ COMMANDS = {
     "triage": ("triage", "the verdict for a call: handle, escalate or defer"),
     "oncall": ("schedule", "who is on call in each rotation"),
     "gaps": ("schedule", "coverage gaps over a time range"),
+    "call": ("calls", "record a call (add) or show one with its timeline (show)"),
+    "calls": ("calls", "the queue, most urgent first"),
+    "attempt": ("calls", "record a contact attempt to a technician"),
+    "resolve": ("calls", "resolve a call"),
+    "note": ("calls", "add a note to a call's timeline"),
+    "priority": ("calls", "override a call's priority, saying why"),
+    "authorize": ("calls", "record a client authorizer's approval of billable work"),
+    "assign": ("calls", "give an unmatched call its client"),
+    "status": ("calls", "change a call's status"),
+    "runbook-requests": ("calls", "runbook changes asked by resolvers, for lead technicians"),
+    "shift": ("shifts", "start, end, note or list dispatcher shifts"),
+    "handoff": ("shifts", "the handoff record of a shift; acknowledge or review it"),
+    "verify": ("shifts", "check the hash chains of call timelines and handoff records"),
+    "intake": ("intake", "run the HTTP intake endpoint (serve) or show/rotate its token (token)"),
 }
 
 
@@ -66,8 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 0
+        return importlib.import_module("dispatch_app.app").run_console(args.db, demo=args.demo)
     from dispatch_app.cli.context import Context  # noqa: E402 - after parsing, for a fast --help
 
     context = Context.from_args(args)

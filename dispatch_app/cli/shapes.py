@@ -50,3 +50,82 @@ def gaps(start, end, found: list[Gap]) -> dict:
             for g in found
         ],
     }
+
+
+def call(c) -> dict:
+    """A recorded call (``call add --json``, ``call show --json``)."""
+    return {
+        "id": c.id, "client": c.client, "system": c.system, "summary": c.summary, "impact": c.impact,
+        "priority": c.priority, "priority_override": c.priority_override,
+        "priority_override_by": c.priority_override_by, "status": c.status,
+        "received_at": format_utc(c.received_at), "response_due": format_utc(c.response_due),
+        "unmatched": c.unmatched, "authorized": c.authorized, "caller_name": c.caller_name,
+        "caller_phone": c.caller_phone, "contact": c.contact, "source": c.source, "external_id": c.external_id,
+    }
+
+
+def queue(rows) -> dict:
+    """``calls --json``: exactly the keys of CLI.md."""
+    return {"calls": [
+        {"id": r.id, "client": r.client, "system": r.system, "summary": r.summary, "priority": r.priority,
+         "status": r.status, "received_at": format_utc(r.received_at), "response_due": format_utc(r.response_due)}
+        for r in rows
+    ]}
+
+
+def escalation(state) -> dict | None:
+    if state is None:
+        return None
+    return {
+        "tried": [{"tech": a.tech, "outcome": a.outcome, "channel": a.channel, "at": format_utc(a.at)}
+                  for a in state.tried],
+        "awaiting": state.awaiting,
+        "awaiting_until": format_utc(state.awaiting_until),
+        "next": None if state.next is None else {"tech": state.next.tech, "name": state.next.name,
+                                                 "ack_minutes": state.next.ack_minutes},
+        "engaged_by": state.engaged_by,
+        "exhausted": state.exhausted,
+    }
+
+
+def event(e) -> dict:
+    return {"seq": e.seq, "at": format_utc(e.at), "actor": e.actor, "kind": e.kind, "data": dict(e.data),
+            "hash": e.hash}
+
+
+def call_view(view) -> dict:
+    return {"call": call(view.call), "triage": triage(view.triage) if view.triage is not None else None,
+            "escalation": escalation(view.escalation), "events": [event(e) for e in view.events]}
+
+
+def changed(result) -> dict:
+    """What a write on a call did."""
+    return {"call": result.call_id, "status": result.status, "events": [event(e) for e in result.events]}
+
+
+def shift(info) -> dict:
+    return {
+        "id": info.id, "dispatcher": info.dispatcher, "start": format_utc(info.start), "end": format_utc(info.end),
+        "issued_at": format_utc(info.issued_at), "acknowledged_by": info.acknowledged_by,
+        "acknowledged_at": format_utc(info.acknowledged_at),
+        "reviews": [{"by": by, "at": format_utc(at), "comment": comment} for by, at, comment in info.reviews],
+        "notes": list(info.notes),
+    }
+
+
+def handoff_record(r) -> dict:
+    return {"shift": r.shift_id, "seq": r.seq, "at": format_utc(r.at), "actor": r.actor, "kind": r.kind,
+            "hash": r.hash}
+
+
+def runbook_request(r) -> dict:
+    c = r.call
+    return {"call": c.id, "client": c.client, "system": c.system, "summary": c.summary,
+            "resolved_at": format_utc(r.resolved_at), "resolved_by": r.resolved_by, "note": r.note, "state": r.state}
+
+
+def verify(report) -> dict:
+    return {"ok": report.ok, "first_break": report.first_break, "breaks": list(report.breaks),
+            "broken_chains": report.broken_chains,
+            "checked": {"calls": report.calls, "events": report.events, "shifts": report.shifts,
+                        "handoff_records": report.handoff_records}}

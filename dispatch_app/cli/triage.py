@@ -4,7 +4,7 @@ from __future__ import annotations
 from dispatch_app.cli import shapes
 from dispatch_app.cli.text import when
 from dispatch_app.errors import DispatchError
-from dispatch_app.services import triage
+from dispatch_app.services import calls, triage
 
 
 def add_arguments(name: str, parser) -> None:
@@ -17,8 +17,7 @@ def add_arguments(name: str, parser) -> None:
 
 def run(args, context) -> int:
     if args.call_id is not None:
-        raise DispatchError("triage CALL_ID: recorded calls are not available in this version; "
-                            "use the what-if form with --client")
+        return _recorded(args, context)
     if not args.client:
         raise DispatchError("triage: give a CALL_ID or --client ID")
     result = triage.what_if(
@@ -29,6 +28,28 @@ def run(args, context) -> int:
         context.print_json(shapes.triage(result))
     else:
         print(describe(result))
+    return 0
+
+
+def _recorded(args, context) -> int:
+    """``triage CALL_ID``: the verdict for a recorded call at ``--at``, with its status and the
+    state of its escalation (the triage shape of CLI.md plus ``status`` and ``escalation``)."""
+    try:
+        call_id = int(args.call_id)
+    except ValueError:
+        raise DispatchError(f"triage: CALL_ID {args.call_id!r} is not a number") from None
+    if args.client or args.system or args.impact or args.summary:
+        raise DispatchError("triage CALL_ID takes no --client, --system, --impact or --summary: "
+                            "the call keeps its own")
+    view = calls.call_view(context.db, call_id, at=context.at(), as_tech=context.as_tech)
+    if view.triage is None:
+        raise DispatchError(f"call {call_id} has no client yet: assign one (dispatch-app assign {call_id} --client ID)")
+    if context.json:
+        context.print_json({**shapes.triage(view.triage), "status": view.call.status,
+                            "escalation": shapes.escalation(view.escalation)})
+    else:
+        print(describe(view.triage))
+        print(f"Status: {view.call.status}")
     return 0
 
 

@@ -118,6 +118,10 @@ class Call:
     priority_override_by: str | None = None
     authorized: bool = False
     unmatched: bool = False
+    priority: str | None = None
+    """The priority in force: set by triage when recorded (or assigned), or the override."""
+    response_due: datetime | None = None
+    """Kept as recorded, recomputed on an override, an authorization or an assignment."""
 
     def facts(self) -> CallFacts:
         """The triage inputs of this call; raises :class:`UnmatchedCall` without a client."""

@@ -33,6 +33,9 @@ def local_time(handoff: Handoff, instant: datetime | None) -> str:
 
 
 def title(handoff: Handoff) -> str:
+    """Shift 0 is a record over a range that is no single shift's."""
+    if handoff.shift.id == 0:
+        return f"Handoff: {handoff.dispatcher_name}" if handoff.shift.dispatcher != "no shift" else "Handoff"
     return f"Handoff: shift {handoff.shift.id}, {handoff.dispatcher_name}"
 
 

@@ -40,6 +40,7 @@ from dispatch_app.domain.model import (
     Vendor,
 )
 from dispatch_app.errors import NotFound
+from dispatch_app.store.call_rows import tech_is_named
 from dispatch_app.store.tables import (
     ClientRow,
     ContactRow,
@@ -99,12 +100,13 @@ class SaveSummary:
 
 
 def technician_is_referenced(session: Session, tech_id: str) -> bool:
-    """Whether a record that outlives the environment (a call) names the technician.
+    """Whether a record that outlives the environment (a call, its events, a shift or a
+    handoff record) names the technician.
 
     Such a technician is marked inactive instead of deleted when a ``replace`` import no
-    longer lists them. No such record exists yet: calls come in a later migration.
+    longer lists them.
     """
-    return False
+    return tech_is_named(session, tech_id)
 
 
 # ==================================================================== loading

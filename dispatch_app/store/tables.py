@@ -226,4 +226,105 @@ class ChangeRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     counter: Mapped[int] = mapped_column(BigInteger)
     changed_at: Mapped[datetime | None]
+    environment_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    """The counter of the last write to an environment table (set by a trigger, migration 0003)."""
+    shifts_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    """The counter of the last write to shifts or handoff records (trigger, migration 0003)."""
 
+
+
+# ---------------------------------------------------------------- calls and shifts
+
+
+class CallRow(Base):
+    """A recorded call: its triage inputs and what the queue sorts by.
+
+    ``client_id`` and ``system_id`` are the bundle's ids, not foreign keys: a call outlives the
+    environment (a ``replace`` import may remove its client). The timeline is in
+    :class:`CallEventRow`; ``head_hash`` and ``event_count`` name its last link, so that
+    deleting the last events is seen too. ``status``, ``priority``, ``response_due``,
+    ``resolved_at`` and ``runbook_request`` repeat what the timeline says, for the queue.
+    """
+
+    __tablename__ = "calls"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    client_id: Mapped[str | None] = mapped_column(index=True)
+    system_id: Mapped[str | None]
+    impact: Mapped[str]
+    summary: Mapped[str] = mapped_column(Text)
+    caller_name: Mapped[str | None]
+    caller_phone: Mapped[str | None]
+    contact: Mapped[str | None]
+    source: Mapped[str]
+    external_id: Mapped[str | None] = mapped_column(unique=True)
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(index=True)
+    priority: Mapped[str | None]
+    priority_override: Mapped[str | None]
+    priority_override_by: Mapped[str | None] = mapped_column(index=True)
+    authorized: Mapped[bool] = mapped_column(default=False, server_default=false())
+    unmatched: Mapped[bool] = mapped_column(default=False, server_default=false())
+    response_due: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None] = mapped_column(index=True)
+    runbook_request: Mapped[str | None] = mapped_column(index=True)
+    """``open`` when the resolver asked for a runbook change, ``closed`` once a lead did it."""
+    head_hash: Mapped[str]
+    event_count: Mapped[int]
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    changed_seq: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    """The change counter of the last write to this call (set by a trigger, migration 0003)."""
+
+
+class CallEventRow(Base):
+    """One event of a call's timeline: append-only, hash-chained (``domain/timeline.py``).
+
+    ``tech`` repeats the technician the payload names (an attempt's tech, a resolver, an
+    override's author) so that a removed technician named by a call is found quickly.
+    """
+
+    __tablename__ = "call_events"
+    __table_args__ = (UniqueConstraint("call_id", "seq"),)
+
+    pk: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"))
+    seq: Mapped[int]
+    at: Mapped[datetime]
+    actor: Mapped[str | None] = mapped_column(index=True)
+    tech: Mapped[str | None] = mapped_column(index=True)
+    kind: Mapped[str]
+    data: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str]
+    hash: Mapped[str]
+
+
+class ShiftRow(Base):
+    """A dispatcher's shift; ``end`` is null while it runs. The handoff chain's head is kept
+    here like a call's (``head_hash``, ``record_count``)."""
+
+    __tablename__ = "shifts"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    dispatcher: Mapped[str] = mapped_column(index=True)
+    start: Mapped[datetime] = mapped_column(index=True)
+    end: Mapped[datetime | None]
+    head_hash: Mapped[str]
+    record_count: Mapped[int]
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+
+class HandoffRecordRow(Base):
+    """One entry of a shift's handoff chain (note, issued, acknowledged, reviewed): append-only."""
+
+    __tablename__ = "handoff_records"
+    __table_args__ = (UniqueConstraint("shift_id", "seq"),)
+
+    pk: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id"))
+    seq: Mapped[int]
+    at: Mapped[datetime]
+    actor: Mapped[str | None] = mapped_column(index=True)
+    kind: Mapped[str]
+    data: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str]
+    hash: Mapped[str]

@@ -1,0 +1,142 @@
+"""The intake's HTTP endpoint (INTAKE.md) as an ASGI app: ``/v1/calls``, ``/v1/alertmanager``,
+``/v1/health``.
+
+Order of checks on a POST: the token (401), the size (413: the declared Content-Length, then
+what actually arrives), the body (400 naming the field), the database (503). Every answer is
+JSON; nothing a client sends can make it answer 500 with a traceback (a bug answers 500 with one
+line, and its traceback goes to the log). The token is never echoed or logged.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from dispatch_app.errors import DispatchError
+from dispatch_app.services import intake
+from dispatch_app.services.database import Database
+
+log = logging.getLogger(__name__)
+
+DRAIN_LIMIT = 8 * 1024 * 1024
+"""How much of a refused body is read and thrown away before answering, so that a client still
+sending sees the answer rather than a reset connection; beyond it the connection is closed."""
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _error(status: int, message: str, **headers: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers or None)
+
+
+UNAUTHORIZED = "missing or wrong token: send 'Authorization: Bearer TOKEN' (see dispatch-app intake token)"
+
+
+async def _body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.strip().isdigit():
+            raise intake.BadRequest("Content-Length: not a number")
+        if int(declared) > intake.BODY_LIMIT:
+            await _drain(request)
+            raise _TooLarge()
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > intake.BODY_LIMIT:
+            await _drain(request, size)
+            raise _TooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _drain(request: Request, already: int = 0) -> None:
+    try:
+        async for chunk in request.stream():
+            already += len(chunk)
+            if already > DRAIN_LIMIT:
+                return
+    except Exception:  # noqa: BLE001 - the client went away: nothing to drain
+        return
+
+
+def create_app(db: Database, writer: intake.IntakeWriter, guard: intake.TokenGuard,
+               labels: intake.AlertLabels = intake.AlertLabels()) -> Starlette:
+    """The ASGI app. It starts ``writer`` when served (lifespan) and stops it at shutdown,
+    after the requests in flight are written."""
+
+    async def guarded(request: Request, handle) -> JSONResponse:
+        if not guard.allows(request.headers.get("authorization")):
+            return _error(401, UNAUTHORIZED, **{"WWW-Authenticate": "Bearer"})
+        try:
+            return await handle(await _body(request))
+        except _TooLarge:
+            return _error(413, f"body: larger than {intake.BODY_LIMIT // 1024} KiB")
+        except intake.BadRequest as error:
+            return _error(400, str(error))
+        except intake.DatabaseUnavailable as error:
+            return _error(503, str(error), **{"Retry-After": "5"})
+        except DispatchError as error:
+            return _error(400, str(error))
+        except Exception:  # a bug: one line to the sender, the traceback to the log
+            log.exception("intake: unexpected error on %s", request.url.path)
+            return _error(500, "internal error in the intake; see its log")
+
+    async def post_call(request: Request) -> JSONResponse:
+        async def handle(body: bytes) -> JSONResponse:
+            parsed = intake.parse_call(body)
+            answer = await asyncio.wrap_future(writer.submit_call(parsed, intake.now()))
+            return JSONResponse(answer.document(), status_code=201 if answer.created else 200)
+        return await guarded(request, handle)
+
+    async def post_alertmanager(request: Request) -> JSONResponse:
+        async def handle(body: bytes) -> JSONResponse:
+            alerts = intake.parse_alertmanager(body, labels)
+            ids = await asyncio.wrap_future(writer.submit_alerts(alerts, intake.now()))
+            return JSONResponse({"calls": ids}, status_code=200)
+        return await guarded(request, handle)
+
+    async def health(request: Request) -> JSONResponse:
+        if await run_in_threadpool(intake.database_answers, db):
+            return JSONResponse({"status": "ok"})
+        return _error(503, f"the database {db.display_url} does not answer")
+
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        if error.status_code == 404:
+            return _error(404, f"no endpoint {request.url.path} (POST /v1/calls, POST /v1/alertmanager, "
+                               "GET /v1/health)")
+        if error.status_code == 405:
+            return _error(405, f"{request.method} is not allowed on {request.url.path}",
+                          **dict(error.headers or {}))
+        return _error(error.status_code, str(error.detail))
+
+    async def bug(request: Request, error: Exception) -> JSONResponse:
+        log.error("intake: unexpected error on %s", request.url.path, exc_info=error)
+        return _error(500, "internal error in the intake; see its log")
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):
+        writer.start()
+        try:
+            yield
+        finally:
+            await run_in_threadpool(writer.stop)
+
+    return Starlette(
+        routes=[
+            Route("/v1/calls", post_call, methods=["POST"]),
+            Route("/v1/alertmanager", post_alertmanager, methods=["POST"]),
+            Route("/v1/health", health, methods=["GET"]),
+        ],
+        exception_handlers={HTTPException: http_error, Exception: bug},
+        lifespan=lifespan,
+    )

@@ -1,0 +1,45 @@
+"""Any body gets a 2xx or a 4xx: never a 500, never a traceback (hypothesis)."""
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+FIELDS = ("summary", "client", "caller_phone", "caller_name", "system", "impact", "source", "external_id")
+scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40)
+values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                           max_size=4), max_leaves=12)
+field_value = (scalars | values | st.sampled_from(["down", "degraded", "single-user", "request", "acme", "erp-plc",
+                                                   "+1 312 555 0201", "", " ", "\x00", "x" * 2001]))
+call_bodies = st.dictionaries(st.sampled_from(FIELDS), field_value, max_size=len(FIELDS))
+alert = st.fixed_dictionaries({}, optional={
+    "status": st.sampled_from(["firing", "resolved", "other"]) | scalars,
+    "labels": st.dictionaries(st.sampled_from(["alertname", "client", "system", "impact", "severity"]),
+                              st.sampled_from(["acme", "erp-plc", "critical", "down", "x"]) | scalars, max_size=5),
+    "annotations": st.dictionaries(st.sampled_from(["summary", "description"]), st.text(max_size=30) | scalars),
+    "fingerprint": st.text(max_size=20) | scalars,
+    "startsAt": st.text(max_size=30) | scalars,
+})
+alert_bodies = st.fixed_dictionaries({"version": st.sampled_from(["4", 4, "3"]) | scalars,
+                                      "alerts": st.lists(alert | values, max_size=4) | scalars})
+json_bodies = st.one_of(call_bodies, alert_bodies, values).map(lambda v: json.dumps(v).encode())
+raw_bodies = st.binary(max_size=200) | st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass"))
+
+SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def check(answer: httpx.Response) -> None:
+    assert 200 <= answer.status_code < 500, answer.text
+    assert "Traceback" not in answer.text
+    if answer.status_code >= 400:
+        assert set(answer.json()) == {"error"}
+
+
+@pytest.mark.parametrize("path", ["/v1/calls", "/v1/alertmanager"])
+@SETTINGS
+@given(body=json_bodies | raw_bodies)
+def test_any_body_gets_2xx_or_4xx(intake, path, body):
+    with intake.client() as client:
+        check(client.post(path, content=body, headers={"Content-Type": "application/json"}))
