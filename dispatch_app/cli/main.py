@@ -62,7 +62,23 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+_VALUE_OPTIONS = {"--db", "--at", "--as"}
+
+
+def command_in(argv: list[str]) -> str | None:
+    """The subcommand named in ``argv`` (common options may stand before it), or None."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in _VALUE_OPTIONS:
+            next(tokens, None)
+        elif not token.startswith("-"):
+            return token if token in COMMANDS else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only the module of command ``only`` is loaded to declare its arguments (all of them
+    when None), so that one quick command does not pay for importing every other one."""
     parser = _Parser(prog="dispatch-app", parents=[_common_options(True)],
                      description="Dispatch Console: the after-hours dispatch desk for managed IT providers.")
     parser.add_argument("--version", action="version", version=f"dispatch-app {__version__}")
@@ -72,12 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".",
                                  parents=[_common_options(False)])
         command.set_defaults(module=module_name)
-        importlib.import_module(f"dispatch_app.cli.{module_name}").add_arguments(name, command)
+        if only is None or name == only:
+            importlib.import_module(f"dispatch_app.cli.{module_name}").add_arguments(name, command)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(command_in(argv) or "")
     args = parser.parse_args(argv)
     if args.command is None:
         return importlib.import_module("dispatch_app.app").run_console(args.db, demo=args.demo)

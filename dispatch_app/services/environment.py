@@ -14,8 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from dispatch_app import store
-from dispatch_app.bundle import read_bundle, write_bundle
-from dispatch_app.bundle.ical import IcalSchedule
+from dispatch_app import bundle  # its parsers load on first use (see dispatch_app.bundle)
 from dispatch_app.domain.model import CalendarSchedule, Environment, Technician
 from dispatch_app.errors import NotFound
 from dispatch_app.services import people
@@ -99,7 +98,7 @@ def import_bundle(
         first_installation = store.is_empty(session)
         if not first_installation:
             _require_import_role(session, actor)
-    loaded = read_bundle(Path(path), strict=strict)
+    loaded = bundle.read_bundle(Path(path), strict=strict)
     try:
         with db.session(write=True) as session:
             if not dry_run:
@@ -128,7 +127,7 @@ def export_bundle(db: Database, path: str | Path, *, actor: str | None) -> list[
     Allowed to anyone; ``actor`` is checked only to exist. Returns the files written.
     """
     people.actor(db, actor)
-    return write_bundle(load_environment(db), Path(path))
+    return bundle.write_bundle(load_environment(db), Path(path))
 
 
 def load_environment(db: Database, *, clients: Sequence[str] | None = None) -> Environment:
@@ -157,4 +156,4 @@ def _calendar(source: str, content: str, technicians: Sequence[Technician], tz: 
 
 @lru_cache(maxsize=32)
 def _parsed_calendar(source: str, content: str, tz: str, technicians: tuple[Technician, ...]) -> CalendarSchedule:
-    return IcalSchedule.from_text(source, content, technicians, tz)
+    return bundle.calendar_from_text(source, content, technicians, tz)

@@ -7,15 +7,13 @@ one-line :class:`DispatchError` naming the database and what to do.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import platformdirs
-from alembic import command
-from alembic.config import Config
-from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event, exists, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
@@ -31,6 +29,19 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 CONNECT_TIMEOUT_S = 10
 _MIGRATION_LOCK = 0x44495350  # "DISP": PostgreSQL advisory lock around migrations
+
+
+def head_revision() -> str:
+    """The newest migration's revision id, read from the scripts without loading Alembic."""
+    found = re.compile(r'^(down_revision|revision)\s*=\s*["\']?([\w-]+|None)["\']?', re.M)
+    revisions, parents = set(), set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        for key, value in found.findall(script.read_text(encoding="utf-8")):
+            (revisions if key == "revision" else parents).add(value)
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations have {len(heads)} heads: {sorted(heads)}")
+    return heads.pop()
 
 
 def default_url() -> str:
@@ -202,7 +213,24 @@ class Database:
             return url
         return url.set(password=password)
 
+    def _schema_is_current(self, engine: Engine) -> bool:
+        """Whether the schema is at the newest revision already: the usual case, answered
+        with one query so that a quick command does not load Alembic."""
+        try:
+            with engine.connect() as connection:
+                version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        except sa_exc.DBAPIError:
+            return False  # no schema yet, or the server is away: the migration says which
+        return version == head_revision()
+
     def _migrate(self, engine: Engine) -> None:
+        if self._schema_is_current(engine):
+            return
+        # Loaded only when the schema must change: Alembic is a large import.
+        from alembic import command
+        from alembic.config import Config
+        from alembic.util.exc import CommandError
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         try:

@@ -267,3 +267,14 @@ def test_a_postgresql_password_comes_from_the_keyring(postgresql_server, postgre
         database.dispose()
     finally:
         postgresql_server.drop_database(name)
+
+
+def test_the_quick_schema_check_knows_alembics_head():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from dispatch_app.store.database import MIGRATIONS, head_revision
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert head_revision() == ScriptDirectory.from_config(config).get_current_head()
