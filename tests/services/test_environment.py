@@ -268,3 +268,25 @@ def test_actors_and_roles(database: Database) -> None:
     admin = people.Actor(tech=None, roles=("admin",))
     people.require_role(admin, "lead")
     people.require_role(admin, "manager")
+
+
+def test_export_then_import_of_a_large_generated_msp_gives_the_same_database(
+    database: Database, tmp_path: Path
+) -> None:
+    from benchmarks.synthetic import write as write_synthetic
+    from dispatch_app.services.database import open_database
+
+    source = write_synthetic(tmp_path / "large.yaml", scale=0.05, seed=3)  # 75 clients, 750 systems
+    environment.import_bundle(database, source, actor=None)
+    exported = tmp_path / "exported.json"
+    environment.export_bundle(database, exported, actor=None)
+
+    other = open_database(f"sqlite:///{tmp_path / 'other.db'}")
+    environment.import_bundle(other, exported, actor=None)
+    first, second = environment.load_environment(database), environment.load_environment(other)
+    assert len(first.clients) == 75 and sum(len(c.systems) for c in first.clients) == 750
+    assert first == second
+
+    lead = next(t.id for t in first.technicians if "lead" in t.roles)
+    again = environment.import_bundle(database, exported, actor=lead, replace=True)
+    assert not again.changed, again.describe()
