@@ -64,11 +64,26 @@ class Console:
     messages: object
     settings: object
     clock: object
+    feed: object = None
+
+
+class _Subscription:
+    """What the window holds while it follows the feed; ``stop()`` ends the thread at once."""
+
+    def __init__(self, feed, following) -> None:
+        self.feed, self.following = feed, following
+
+    def stop(self) -> None:
+        self.feed.close()  # wakes the waiting thread now, not at its next one-second look
+        self.following.stop()
 
 
 def build_console(db_url: str | None, *, settings, clock=None, resources: Path | None = None,
-                  apply_theme=None, demo: bool = False) -> Console:
+                  apply_theme=None, demo: bool = False, follow_changes: bool = True) -> Console:
     """The window and its collaborators, not yet shown (the QApplication must exist)."""
+    from dispatch_app.feed import Feed
+    from dispatch_app.intake.server import IntakeServer
+    from dispatch_app.ui.alerts import Notifier
     from dispatch_app.ui.backend import Backend
     from dispatch_app.ui.clock import ViewerClock, system_now
     from dispatch_app.ui.events import AppEvents
@@ -82,9 +97,22 @@ def build_console(db_url: str | None, *, settings, clock=None, resources: Path |
     events = AppEvents()
     messages = MessageBridge()
     tasks = TaskRunner()
+    feed = Feed(backend.db) if follow_changes else None
+
+    def subscribe(on_changes, on_error):  # called on a worker: the first look reads the database
+        following = feed.follow(lambda token, changes: on_changes(changes), on_error=on_error)
+        return _Subscription(feed, following)
+
+    def make_intake_server(host: str, port: int) -> IntakeServer:
+        return IntakeServer(backend.db, host=host, port=port)
+
+    icon = application_icon(resources)
+    sound = resources / "sounds" / "new-p1.wav"
     window = MainWindow(backend=backend, tasks=tasks, events=events, messages=messages, settings=settings,
-                        clock=viewer, apply_theme=apply_theme, icon=application_icon(resources), demo=demo)
-    return Console(window, backend, tasks, events, messages, settings, viewer)
+                        clock=viewer, apply_theme=apply_theme, icon=icon, demo=demo,
+                        subscribe=subscribe if feed is not None else None, make_intake_server=make_intake_server,
+                        notifier=Notifier(icon, sound))
+    return Console(window, backend, tasks, events, messages, settings, viewer, feed)
 
 
 def run_console(db_url: str | None = None, demo: bool = False, *, clock=None) -> int:

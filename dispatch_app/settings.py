@@ -42,6 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("environment_splitter", str, "", "Systems | details splitter in the client environment pane"),
     Setting("font_scale", float, 1.0, "Text size (1.0 normal, 1.25 larger)"),
     Setting("notify_new_p1", bool, True, "Desktop notification and sound for a new P1"),
+    Setting("intake_port", int, 8765, "Port of the HTTP intake when started from the console (Settings → Intake)"),
 )
 THEMES = ("dark", "light")
 

@@ -22,6 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from dispatch_app.app import build_console, resources_dir  # noqa: E402
 from dispatch_app.demo import build_demo_database  # noqa: E402
+from dispatch_app.services import calls, shifts  # noqa: E402
+from dispatch_app.services.database import open_database  # noqa: E402
 from dispatch_app.settings import Settings  # noqa: E402
 from dispatch_app.ui import theme  # noqa: E402
 
@@ -36,6 +38,12 @@ def night() -> datetime:
 
 
 def main() -> int:
+    import keyring
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from memory_keyring import MemoryKeyring
+
+    keyring.set_keyring(MemoryKeyring())  # the pictures never touch this machine's real keyring
     app = QApplication(sys.argv[:1])
     resources = resources_dir()
     now = night()
@@ -148,6 +156,48 @@ def main() -> int:
     def shot_keys() -> None:
         save(window.palette, "09-shortcuts")
         window.palette.reject()
+        # another writer (the HTTP intake, another workstation) records a P1: the feed brings it
+        other = open_database(url)
+        calls.record_call(other, actor=None, client="acme", system="erp-plc", impact="down",
+                          source="monitoring", summary="PLC bridge heartbeat lost (alert from monitoring)", at=now)
+        other.dispose()
+
+    @step(1500)
+    def shot_p1_banner() -> None:
+        save(window, "10-new-p1-banner")
+        window.open_p1()
+        window.override_priority()
+        window.call_dialog.priority.setCurrentText("P2")
+        window.call_dialog.why.setText("only the reporting server, production runs")
+
+    @step(600)
+    def shot_priority() -> None:
+        save(window.call_dialog, "11-priority-override")
+        window.call_dialog.reject()
+        window.intake_settings()
+
+    @step(1200)
+    def shot_intake_settings() -> None:
+        save(window.intake_dialog, "12-settings-intake")
+        window.intake_dialog.reject()
+        # Jordan's evening shift ended and was handed over; Dana, signed in here, reads it
+        other = open_database(url)
+        shifts.start_shift(other, actor="jordan", at=now - timedelta(hours=8))
+        shifts.add_shift_note(other, actor="jordan", text="Acme's ERP vendor promised a patch tonight: "
+                              "if the line stops again, call Integrator Co first.", at=now - timedelta(hours=1))
+        shifts.end_shift(other, actor="jordan", at=now - timedelta(minutes=10))
+        other.dispose()
+        settings.set("signed_in_technician", "dana")
+        window.ensure_signed_in()
+
+    @step(1500)
+    def open_handoff() -> None:
+        window.show_handoff()
+
+    @step(1500)
+    def shot_handoff() -> None:
+        save(window.handoff_dialog, "13-handoff-to-acknowledge")
+        window.handoff_dialog.reject()
         window.close()
         app.quit()
 

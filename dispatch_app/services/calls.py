@@ -424,6 +424,31 @@ def queue(db: Database, *, at: datetime, open_only: bool = False, limit: int | N
                      overdue=c.is_open and c.response_due is not None and c.response_due <= at) for c in calls]
 
 
+def queue_order(row: QueueRow) -> tuple:
+    """The queue's order as a sort key (the same as :func:`queue`): unmatched, then priority,
+    then response due (none last), then received. Lets a view place one changed row."""
+    return (not row.unmatched, row.priority is None, row.priority or "", row.response_due is None,
+            row.response_due.timestamp() if row.response_due else 0.0, row.received_at.timestamp(), row.id)
+
+
+def queue_rows(db: Database, call_ids: Sequence[int], *, at: datetime) -> tuple[list[QueueRow], list[int]]:
+    """The queue rows of these calls: ``(rows of the open ones, ids of those closed or gone)``.
+    What a console reads when the change feed names calls, instead of the whole queue."""
+    rows: list[QueueRow] = []
+    gone: list[int] = []
+    with db.session(read_only=True) as session:
+        for call_id in call_ids:
+            c = call_rows.load_call(session, call_id)
+            if c is None or not c.is_open:
+                gone.append(call_id)
+                continue
+            rows.append(QueueRow(id=c.id, client=c.client, system=c.system, summary=c.summary, priority=c.priority,
+                                 status=c.status, received_at=c.received_at, response_due=c.response_due,
+                                 unmatched=c.unmatched,
+                                 overdue=c.response_due is not None and c.response_due <= at))
+    return rows, gone
+
+
 def runbook_change_requests(db: Database, *, actor: str | None, include_closed: bool = False) -> list[RunbookRequest]:
     """Resolved calls whose resolver asked for a runbook change (open ones; all with
     ``include_closed``), oldest first. For lead technicians."""

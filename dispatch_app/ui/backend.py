@@ -7,10 +7,12 @@ console can offer what works today and the rest as soon as it lands.
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
 
 from dispatch_app.domain.model import Environment, Triage
+from dispatch_app.reports.handoff_markdown import handoff_markdown
 from dispatch_app.services import environment, people, triage
 from dispatch_app.services.database import open_database
 
@@ -92,3 +94,62 @@ class Backend:
 
     def resolve(self, **fields):
         return self.calls.resolve(self.db, **fields)
+
+    def queue_rows(self, call_ids, *, at: datetime):
+        """``(open rows, ids closed or gone)`` for the calls the change feed named."""
+        return self.calls.queue_rows(self.db, list(call_ids), at=at)
+
+    def queue_order(self, row):
+        return self.calls.queue_order(row)
+
+    def override_priority(self, **fields):
+        return self.calls.override_priority(self.db, **fields)
+
+    def authorize(self, **fields):
+        return self.calls.authorize(self.db, **fields)
+
+    def assign_client(self, **fields):
+        return self.calls.assign_client(self.db, **fields)
+
+    # ------------------------------------------------------------ the shift
+
+    @property
+    def has_shifts(self) -> bool:
+        return self.shifts is not None
+
+    def shift_state(self, tech: str | None, *, at: datetime) -> "ShiftState":
+        """The actor's running shift (or None) and the handoff waiting for somebody else to
+        acknowledge it (the newest issued and unacknowledged record not theirs), with its Markdown."""
+        recent = self.shifts.list_shifts(self.db, limit=50)
+        running = next((s for s in recent if s.end is None and s.dispatcher == tech), None)
+        waiting = next((s for s in recent if s.end is not None and s.issued_at is not None
+                        and s.acknowledged_by is None and s.dispatcher != tech), None)
+        markdown = None
+        if waiting is not None:
+            markdown = handoff_markdown(self.shifts.handoff(self.db, at=at, shift_id=waiting.id))
+        return ShiftState(running, waiting, markdown)
+
+    def handoff_record(self, shift_id: int, *, at: datetime) -> str:
+        """A shift's handoff record as Markdown."""
+        return handoff_markdown(self.shifts.handoff(self.db, at=at, shift_id=shift_id))
+
+    def start_shift(self, **fields):
+        return self.shifts.start_shift(self.db, **fields)
+
+    def end_shift(self, **fields):
+        return self.shifts.end_shift(self.db, **fields)
+
+    def add_shift_note(self, **fields):
+        return self.shifts.add_shift_note(self.db, **fields)
+
+    def acknowledge_handoff(self, **fields):
+        return self.shifts.acknowledge(self.db, **fields)
+
+
+@dataclass(frozen=True)
+class ShiftState:
+    running: object | None
+    """The signed-in dispatcher's running shift (a ShiftInfo), or None."""
+    waiting: object | None
+    """The newest handoff issued by somebody else and not yet acknowledged (a ShiftInfo)."""
+    waiting_markdown: str | None

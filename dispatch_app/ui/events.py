@@ -5,7 +5,10 @@ change feed from other workstations arrives through the same signals.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
 
 
 class AppEvents(QObject):
@@ -21,6 +24,10 @@ class AppEvents(QObject):
         database_restored(): the database answers again after a loss.
         theme_changed(str): the theme was switched ("dark" or "light").
         minute_passed(datetime): the console's clock crossed a minute (countdowns, "now" columns).
+        changes_arrived(ChangeSet): the change feed saw writes (any workstation's, this one's too).
+        feed_failed(DispatchError): the change feed cannot read the database (it keeps trying).
+        shifts_changed(object): a shift or handoff record changed here (the services' value).
+        p1_arrived(QueueRow): a P1 call appeared in the queue while the console was open.
     """
 
     environment_loaded = Signal(object)
@@ -32,3 +39,40 @@ class AppEvents(QObject):
     database_restored = Signal()
     theme_changed = Signal(str)
     minute_passed = Signal(object)
+    changes_arrived = Signal(object)
+    feed_failed = Signal(object)
+    shifts_changed = Signal(object)
+    p1_arrived = Signal(object)
+
+
+Subscribe = Callable[[Callable[[Any], None], Callable[[Any], None]], Any]
+"""``subscribe(on_changes, on_error) -> handle with stop()``: what app.py hands the window so it
+hears the change feed (both callbacks are called from the feed's own thread)."""
+
+
+class FeedRelay(QObject):
+    """Carries the change feed from its thread onto the main thread, into :class:`AppEvents`.
+
+    ``receive`` and ``fail`` are called from the feed thread; they only emit a signal, which a
+    queued connection delivers on the main thread. Nothing here reads the database.
+    """
+
+    _received = Signal(object)
+    _failed = Signal(object)
+
+    def __init__(self, events: AppEvents, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._received.connect(events.changes_arrived, Qt.ConnectionType.QueuedConnection)
+        self._failed.connect(events.feed_failed, Qt.ConnectionType.QueuedConnection)
+
+    def receive(self, changes: Any) -> None:  # on the feed thread
+        try:
+            self._received.emit(changes)
+        except RuntimeError:  # the window is gone while the feed stops
+            pass
+
+    def fail(self, error: Any) -> None:  # on the feed thread
+        try:
+            self._failed.emit(error)
+        except RuntimeError:
+            pass

@@ -31,12 +31,16 @@ from PySide6.QtWidgets import (
 from dispatch_app.domain.model import Environment
 from dispatch_app.errors import DispatchError, NotFound
 from dispatch_app.services.people import ANONYMOUS, Actor
-from dispatch_app.ui.backend import Backend
+from dispatch_app.ui.alerts import Notifier, P1Banner
+from dispatch_app.ui.backend import Backend, ShiftState
 from dispatch_app.ui.clock import ViewerClock
+from dispatch_app.ui.dialogs.call_actions import AssignDialog, AuthorizeDialog, PriorityDialog
 from dispatch_app.ui.dialogs.command_palette import CommandPalette, shortcut_text
+from dispatch_app.ui.dialogs.handoff import HandoffDialog
+from dispatch_app.ui.dialogs.intake_settings import IntakeHost, IntakeSettingsDialog
 from dispatch_app.ui.dialogs.intake_dialog import Draft, IntakeDialog
 from dispatch_app.ui.dialogs.sign_in import SignInDialog
-from dispatch_app.ui.events import AppEvents
+from dispatch_app.ui.events import AppEvents, FeedRelay, Subscribe
 from dispatch_app.ui.messages import Level, Message, MessageBridge
 from dispatch_app.ui.tasks import TaskRunner, is_database_problem
 from dispatch_app.ui.views.call_pane import CallPane
@@ -86,8 +90,19 @@ class DatabaseBanner(QFrame):
 class MainWindow(QMainWindow):
     def __init__(self, *, backend: Backend, tasks: TaskRunner, events: AppEvents, messages: MessageBridge,
                  settings: WorkstationSettings, clock: ViewerClock, apply_theme: Callable[[str, float], None] | None = None,
-                 icon: QIcon | None = None, demo: bool = False, parent: QWidget | None = None) -> None:
+                 icon: QIcon | None = None, demo: bool = False, subscribe: Subscribe | None = None,
+                 make_intake_server: Callable[[str, int], Any] | None = None, notifier: Notifier | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._subscribe = subscribe
+        self._subscription: Any = None
+        self._relay = FeedRelay(events, self)
+        self.intake_host = IntakeHost(make_intake_server)
+        self.notifier = notifier
+        self.shift_state: ShiftState | None = None
+        self._p1_seen: set[int] = set()
+        self._queue_loaded = False
+        self._call_again = False
         self.backend, self.tasks, self.events, self.messages = backend, tasks, events, messages
         self.settings, self.clock = settings, clock
         self._apply_theme = apply_theme or (lambda name, scale: None)
@@ -121,11 +136,14 @@ class MainWindow(QMainWindow):
 
         self.banner = DatabaseBanner()
         self.banner.retry_button.clicked.connect(self._retry_database)
+        self.p1_banner = P1Banner()
+        self.p1_banner.open_button.clicked.connect(self.open_p1)
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.banner)
+        column.addWidget(self.p1_banner)
         column.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
@@ -134,8 +152,13 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel("")
         self.database_label = QLabel("")
         self.busy_label = QLabel("")
+        self.shift_label = QLabel("")
+        self.shift_label.setAccessibleName("Your shift")
+        self.intake_label = QLabel("")
         bar = self.statusBar()
         bar.addWidget(self.busy_label, 1)
+        bar.addPermanentWidget(self.shift_label)
+        bar.addPermanentWidget(self.intake_label)
         bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.database_label)
         bar.addPermanentWidget(self.clock_label)
@@ -158,9 +181,12 @@ class MainWindow(QMainWindow):
         self.call_pane.outcome_requested.connect(self._on_outcome_requested)
         self.events.call_recorded.connect(self._on_call_recorded)
         self.events.calls_changed.connect(self._on_calls_changed)
-        self._queue_timer = QTimer(self, interval=1000)
-        self._queue_timer.timeout.connect(self.refresh_queue)
+        self.events.changes_arrived.connect(self._on_changes_arrived)
+        self.events.feed_failed.connect(self._on_task_failed)
+        self.events.shifts_changed.connect(self._on_shifts_changed)
+        self.events.p1_arrived.connect(self._on_p1_arrived)
         self._queue_busy = False
+        self._queue_again = False
         self._call_busy = False
         if not self.backend.has_calls:
             self.queue_pane.waiting.setText("The queue fills once the calls service is installed.")
@@ -179,10 +205,23 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ start
 
     def start(self) -> None:
-        """Load the environment, then make sure somebody is signed in; poll the queue."""
+        """Load the environment, then make sure somebody is signed in; follow the change feed
+        (subscribed before the queue is first read, so no write falls between the two)."""
         self.reload_environment(then_sign_in=True)
-        if self.backend.has_calls:
-            self._queue_timer.start()
+        if not self.backend.has_calls:
+            return
+        if self._subscribe is None:
+            self.refresh_queue()
+            return
+
+        def subscribed(handle) -> None:
+            if self._subscribe is None:  # closed meanwhile
+                handle.stop()
+                return
+            self._subscription = handle
+            self.refresh_queue()
+        self.tasks.run(lambda: self._subscribe(self._relay.receive, self._relay.fail), name="follow changes",
+                       on_done=subscribed)
 
     def reload_environment(self, *, then_sign_in: bool = False) -> None:
         def loaded(env: Environment) -> None:
@@ -299,6 +338,33 @@ class MainWindow(QMainWindow):
                                         "Write a note on the selected call's timeline", call_menu)
         self.resolve_action = self._action("&Resolve…", "Ctrl+R", self.resolve_call,
                                            "Resolve the selected call with a note", call_menu)
+        call_menu.addSeparator()
+        self.priority_action = self._action("Override &priority…", "Ctrl+Shift+P", self.override_priority,
+                                            "Set the selected call's priority yourself, with why", call_menu)
+        self.authorize_action = self._action("A&uthorized by the client…", "Ctrl+Shift+A", self.authorize_call,
+                                             "A client authorizer approved billable work: a deferred call "
+                                             "is escalated", call_menu)
+        self.assign_action = self._action("Assign to a &client…", "Ctrl+Shift+C", self.assign_call,
+                                          "Give an unmatched call its client (and system)", call_menu)
+        call_menu.addSeparator()
+        self.open_p1_action = self._action("&Go to the new P1", "Ctrl+G", self.open_p1,
+                                           "Open the call the P1 banner announces", call_menu)
+
+        shift_menu = bar.addMenu("&Shift")
+        self.start_shift_action = self._action("&Start my shift", "Ctrl+Shift+S", self.start_shift,
+                                               "Start your shift: its handoff collects your notes", shift_menu)
+        self.shift_note_action = self._action("Shift &note…", "Ctrl+Shift+M", self.add_shift_note,
+                                              "A note for the next dispatcher, in your handoff", shift_menu)
+        self.end_shift_action = self._action("&End my shift…", "Ctrl+Shift+E", self.end_shift,
+                                             "End your shift and issue its handoff record", shift_menu)
+        shift_menu.addSeparator()
+        self.handoff_action = self._action("&Handoff record…", "Ctrl+Shift+H", self.show_handoff,
+                                           "Read the last handoff and acknowledge it", shift_menu)
+
+        settings_menu = bar.addMenu("Se&ttings")
+        self.intake_settings_action = self._action("&Intake (calls by HTTP)…", "Ctrl+Shift+I", self.intake_settings,
+                                                   "Start or stop the HTTP intake here; its port and token",
+                                                   settings_menu)
 
         help_menu = bar.addMenu("&Help")
         self.palette_action = self._action("&Command palette…", "Ctrl+K", self.command_palette,
@@ -386,35 +452,76 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ calls
 
     def refresh_queue(self) -> None:
-        """Read the open calls (every second: calls from other workstations appear too)."""
-        if self._queue_busy or not self._database_ok or not self.backend.has_calls:
+        """Read the whole queue (at start, after a reset or the database's return) and apply it
+        keyed by id; between those, the change feed names the calls to read again."""
+        if not self._database_ok or not self.backend.has_calls:
+            return
+        if self._queue_busy:
+            self._queue_again = True
             return
         self._queue_busy = True
 
         def done(rows) -> None:
             self._queue_busy = False
-            self.queue_pane.set_rows(rows)
-            if self.call_pane.call_id is not None:
-                self.show_call(self.call_pane.call_id)
+            self._apply_queue(rows, [], whole=True)
+            if self._queue_again:
+                self._queue_again = False
+                self.refresh_queue()
 
         def failed(error: DispatchError) -> None:
             self._queue_busy = False
             self._on_task_failed(error)
         self.tasks.run(lambda: self.backend.queue(at=self.clock.now()), name="queue", on_done=done, on_error=failed)
 
+    def refresh_calls(self, call_ids, then=None) -> None:
+        """Read these calls again and update, insert or remove their rows (never a reset);
+        the open call refreshes when it is one of them."""
+        ids = list(call_ids)
+        if not ids or not self.backend.has_calls:
+            return
+
+        def done(result) -> None:
+            rows, gone = result
+            self._apply_queue(rows, gone, whole=False)
+            if self.call_pane.call_id in ids:
+                self.show_call(self.call_pane.call_id)
+            if then is not None:
+                then()
+        self.tasks.run(lambda: self.backend.queue_rows(ids, at=self.clock.now()), name="calls", on_done=done)
+
+    def _apply_queue(self, rows, gone, *, whole: bool) -> None:
+        if whole:
+            self.queue_pane.set_rows(rows)
+        else:
+            self.queue_pane.apply_changes(rows, gone, self.backend.queue_order)
+        fresh_p1 = [r for r in rows if r.priority == "P1" and not r.unmatched and r.id not in self._p1_seen]
+        first_load = not self._queue_loaded
+        self._queue_loaded = True
+        for row in fresh_p1:
+            self._p1_seen.add(row.id)
+            if not first_load:
+                self.events.p1_arrived.emit(row)
+
     def show_call(self, call_id: int) -> None:
         if self._call_busy:
+            self._call_again = True
             return
         self._call_busy = True
 
         def done(view) -> None:
             self._call_busy = False
+            again, self._call_again = self._call_again, False
             if view.call.client:
                 self.events.client_chosen.emit(view.call.client)
-            self.call_pane.show_call(view)
+            wanted = self.queue_pane.selected_call()
+            if wanted is None or wanted == view.call.id:  # not a call the dispatcher has left meanwhile
+                self.call_pane.show_call(view)
+            if again:
+                self.show_call(wanted if wanted is not None else view.call.id)
 
         def failed(error: DispatchError) -> None:
             self._call_busy = False
+            self._call_again = False
             self._on_task_failed(error)
         self.tasks.run(lambda: self.backend.call_view(call_id, at=self.clock.now(), as_tech=self.actor.id),
                        name="call", on_done=done, on_error=failed)
@@ -426,13 +533,236 @@ class MainWindow(QMainWindow):
 
     def _on_call_recorded(self, recorded) -> None:
         self.messages.info(f"Call #{recorded.call.id} saved.")
-        self.refresh_queue()
-        self.queue_pane.select_call(recorded.call.id)
-        self._call_busy = False
-        self.show_call(recorded.call.id)
+        self._p1_seen.add(recorded.call.id)  # taken here: no alarm for the dispatcher who typed it
+
+        def select() -> None:
+            self.queue_pane.select_call(recorded.call.id)
+            self._call_busy = False
+            self.show_call(recorded.call.id)
+        self.refresh_calls([recorded.call.id], then=select)
 
     def _on_calls_changed(self, change) -> None:
-        self.refresh_queue()
+        self.refresh_calls([change.call_id])
+
+    def _on_changes_arrived(self, changes) -> None:
+        """The change feed (any writer, this workstation included) on the main thread."""
+        if changes.reset:
+            self.refresh_queue()
+            self.reload_environment()
+        elif changes.call_ids:
+            self.refresh_calls(changes.call_ids)
+        if changes.environment_changed and not changes.reset:
+            self.reload_environment()
+        if changes.shifts_changed or changes.reset:
+            self.refresh_shift()
+
+    # ------------------------------------------------------------ a new P1
+
+    def _on_p1_arrived(self, row) -> None:
+        client = self.env.client(row.client) if self.env and row.client else None
+        name = client.name if client else (row.client or "unknown caller")
+        text = f"NEW P1 · #{row.id} · {name} · “{row.summary}”"
+        self.p1_banner.raise_for(row.id, text)
+        if self.notifier is not None and self.settings.get("notify_new_p1"):
+            self.notifier.notify("New P1: " + name, row.summary)
+
+    def open_p1(self) -> None:
+        call_id = self.p1_banner.call_id
+        if call_id is None:
+            self.messages.info("No new P1 waiting.")
+            return
+        self.p1_banner.dismiss()
+        self.queue_pane.select_call(call_id)
+        self.focus_call()
+
+    # ------------------------------------------------------------ call actions
+
+    def _selected_view(self):
+        view = self.call_pane._view
+        if view is None:
+            self.messages.warning("Select a call first (Ctrl+1).")
+        return view
+
+    def override_priority(self) -> None:
+        view = self._selected_view()
+        if view is None:
+            return
+        if view.call.client is None:
+            self.messages.warning(f"Call #{view.call.id} has no client yet: assign one first (Ctrl+Shift+C).")
+            return
+        dialog = PriorityDialog(view.call.id, view.call.priority, self)
+        self.call_dialog = dialog
+        call_id = view.call.id
+
+        def accepted() -> None:
+            priority, why = dialog.priority.currentText(), dialog.why.text().strip()
+            self._write("priority", lambda: self.backend.override_priority(
+                actor=self.actor.id, call_id=call_id, priority=priority, why=why, at=self.clock.now()),
+                f"Call #{call_id} is now {priority}.")
+        dialog.accepted.connect(accepted)
+        dialog.open()
+
+    def authorize_call(self) -> None:
+        view = self._selected_view()
+        if view is None:
+            return
+        client = self.env.client(view.call.client) if self.env and view.call.client else None
+        if client is None:
+            self.messages.warning(f"Call #{view.call.id} has no client yet: assign one first (Ctrl+Shift+C).")
+            return
+        dialog = AuthorizeDialog(view.call.id, client, self)
+        self.call_dialog = dialog
+        call_id = view.call.id
+
+        def accepted() -> None:
+            contact, note = dialog.contact.currentData(), dialog.note.text().strip() or None
+            self._write("authorize", lambda: self.backend.authorize(
+                actor=self.actor.id, call_id=call_id, contact=contact, note=note, at=self.clock.now()),
+                f"Call #{call_id}: authorized by {contact}.")
+        dialog.accepted.connect(accepted)
+        dialog.open()
+
+    def assign_call(self) -> None:
+        view = self._selected_view()
+        if view is None or self.env is None:
+            return
+        if view.call.client is not None:
+            self.messages.warning(f"Call #{view.call.id} already belongs to a client.")
+            return
+        dialog = AssignDialog(view.call.id, self.env, self)
+        self.call_dialog = dialog
+        call_id = view.call.id
+
+        def accepted() -> None:
+            client, system = dialog.client.currentData(), dialog.system.currentData()
+            self._write("assign", lambda: self.backend.assign_client(
+                actor=self.actor.id, call_id=call_id, client=client, system=system, at=self.clock.now()),
+                f"Call #{call_id} assigned to {dialog.client.currentText()}.")
+        dialog.accepted.connect(accepted)
+        dialog.open()
+
+    # ------------------------------------------------------------ the shift
+
+    def refresh_shift(self) -> None:
+        if not self.backend.has_shifts or not self._database_ok:
+            return
+        tech = self.actor.id
+
+        def done(state: ShiftState) -> None:
+            announce = (state.waiting is not None and (self.shift_state is None or self.shift_state.waiting is None
+                                                       or self.shift_state.waiting.id != state.waiting.id))
+            self.shift_state = state
+            self._show_shift(state)
+            if announce and tech is not None:
+                who = self._tech_name(state.waiting.dispatcher)
+                self.messages.info(f"{who}'s handoff waits for your acknowledgement: Ctrl+Shift+H.")
+        self.tasks.run(lambda: self.backend.shift_state(tech, at=self.clock.now()), name="shift", on_done=done)
+
+    def _tech_name(self, tech: str | None) -> str:
+        found = self.env.technician(tech) if self.env and tech else None
+        return found.name if found else (tech or "anonymous")
+
+    def _show_shift(self, state: ShiftState) -> None:
+        parts = []
+        if state.running is not None:
+            parts.append(f"◷ Shift since {self.clock.time(state.running.start)}")
+        elif self.actor.id is not None:
+            parts.append("No shift (Ctrl+Shift+S)")
+        if state.waiting is not None:
+            parts.append(f"✉ handoff from {self._tech_name(state.waiting.dispatcher)} to acknowledge")
+        self.shift_label.setText(" · ".join(parts))
+        self.shift_label.setToolTip("Shift menu: start Ctrl+Shift+S, note Ctrl+Shift+M, end Ctrl+Shift+E, "
+                                    "handoff Ctrl+Shift+H")
+
+    def _on_shifts_changed(self, change) -> None:
+        self.refresh_shift()
+
+    def _shift_write(self, name: str, work, done_text: str) -> None:
+        def done(change) -> None:
+            self.messages.info(done_text)
+            self.events.shifts_changed.emit(change)
+        self.tasks.run(work, write=True, name=name, on_done=done)
+
+    def start_shift(self) -> None:
+        self._shift_write("start shift", lambda: self.backend.start_shift(actor=self.actor.id, at=self.clock.now()),
+                          "Shift started: notes for the handoff with Ctrl+Shift+M.")
+
+    def add_shift_note(self) -> None:
+        text, ok = QInputDialog.getMultiLineText(self, "Shift note", "A note for the next dispatcher:")
+        if ok and text.strip():
+            self._shift_write("shift note", lambda: self.backend.add_shift_note(
+                actor=self.actor.id, text=text, at=self.clock.now()), "Shift note added to your handoff.")
+
+    def end_shift(self) -> None:
+        answer = QMessageBox.question(self, "End your shift",
+                                      "End your shift now and issue its handoff record? It cannot be edited after.",
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.end_shift_now()
+
+    def end_shift_now(self) -> None:
+        self._shift_write("end shift", lambda: self.backend.end_shift(actor=self.actor.id, at=self.clock.now()),
+                          "Shift ended: its handoff record is issued for the next dispatcher.")
+
+    def show_handoff(self) -> None:
+        """The handoff waiting for this dispatcher; else their own running shift's draft."""
+        if not self.backend.has_shifts:
+            return
+        tech = self.actor.id
+
+        def read():
+            state = self.backend.shift_state(tech, at=self.clock.now())
+            if state.waiting is not None:
+                return state, state.waiting, state.waiting_markdown
+            shown = state.running
+            if shown is None:
+                return state, None, None
+            return state, shown, self.backend.handoff_record(shown.id, at=self.clock.now())
+
+        def done(result) -> None:
+            state, shift, markdown = result
+            self.shift_state = state
+            self._show_shift(state)
+            if shift is None:
+                self.messages.info("No handoff waiting, and no shift of yours running (Ctrl+Shift+S starts one).")
+                return
+            waiting = shift.end is not None
+            why = "" if waiting else "Your running shift, as of now: ending it (Ctrl+Shift+E) issues this record."
+            if waiting and tech is None:
+                why = "Sign in (Ctrl+Shift+U) to acknowledge it."
+            dialog = HandoffDialog(shift.id, markdown, can_acknowledge=waiting and tech is not None, why_not=why,
+                                   notes=shift.notes, parent=self)
+            self.handoff_dialog = dialog
+            dialog.acknowledged.connect(self._on_handoff_acknowledged)
+            dialog.open()
+        self.tasks.run(read, name="handoff", on_done=done)
+
+    def _on_handoff_acknowledged(self, shift_id: int, comment: str) -> None:
+        self._shift_write("acknowledge", lambda: self.backend.acknowledge_handoff(
+            actor=self.actor.id, shift_id=shift_id, at=self.clock.now(), comment=comment or None),
+            f"Handoff of shift {shift_id} acknowledged.")
+
+    # ------------------------------------------------------------ intake
+
+    def intake_settings(self) -> None:
+        dialog = IntakeSettingsDialog(self.intake_host, self.tasks, self.settings.get("intake_port"), self)
+        self.intake_dialog = dialog
+        dialog.server_started.connect(self._on_intake_server_started)
+        dialog.server_stopped.connect(self._show_intake_state)
+        dialog.open()
+
+    def _on_intake_server_started(self, port: int) -> None:
+        if self.intake_dialog.requested_port:
+            self.settings.set("intake_port", port)
+        self._show_intake_state()
+
+    def _show_intake_state(self) -> None:
+        if self.intake_host.running:
+            self.intake_label.setText(f"Intake :{self.intake_host.server.port}")
+            self.intake_label.setToolTip("The HTTP intake runs in this console (Ctrl+Shift+I)")
+        else:
+            self.intake_label.setText("")
 
     def _write(self, name: str, work, done_text: str) -> None:
         def done(change) -> None:
@@ -497,6 +827,7 @@ class MainWindow(QMainWindow):
             roles = ", ".join(actor.roles) or "no role"
             self.user_label.setText(f"Signed in: {actor.tech.name} · L{actor.level} {LEVEL_NAMES[actor.level]} · {roles}")
         self.user_label.setToolTip("Switch user: Ctrl+Shift+U")
+        self.refresh_shift()
 
     def _on_message_posted(self, message: Message) -> None:
         prefix = {Level.INFO: "", Level.WARNING: "⚠ ", Level.ERROR: "✖ "}[message.level]
@@ -552,6 +883,8 @@ class MainWindow(QMainWindow):
         self._show_database_state()
         self.messages.info("The database answers again.")
         self.reload_environment()
+        self.refresh_queue()
+        self.refresh_shift()
 
     def _show_database_state(self) -> None:
         self.banner.setVisible(not self._database_ok)
@@ -607,8 +940,15 @@ class MainWindow(QMainWindow):
             self._restore_splitters()
 
     def stop_timers(self) -> None:
-        for timer in (self._ticker, self._queue_timer, self._retry_timer, self._countdown):
+        for timer in (self._ticker, self._retry_timer, self._countdown):
             timer.stop()
+        self.p1_banner.dismiss()
+        self._subscribe = None
+        subscription, self._subscription = self._subscription, None
+        if subscription is not None:
+            subscription.stop()
+        if self.intake_host.running:
+            self.intake_host.stop()
         if self._intake is not None:
             self._intake.stop_timers()
 

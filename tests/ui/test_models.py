@@ -103,3 +103,24 @@ def test_set_rows_moves_inserts_and_removes_without_a_reset(qtmodeltester, qtbot
         model.set_rows([(4, "d"), (3, "C"), (1, "a")])
     assert [r[1] for r in model.rows] == ["d", "C", "a"]
     qtmodeltester.check(model, force_py=True)
+
+
+def test_queue_upsert_places_rows_by_the_services_order_without_a_reset(clock, qtmodeltester, qtbot):
+    def row(call_id, priority, minutes=0):
+        return calls.QueueRow(id=call_id, client="acme", system=None, summary=f"call {call_id}", priority=priority,
+                              status="escalating", received_at=AT - timedelta(minutes=minutes), response_due=None,
+                              unmatched=False, overdue=False)
+    model = QueueModel(clock)
+    model.set_rows([row(1, "P2"), row(2, "P3")])
+    qtmodeltester.check(model)
+    with qtbot.assertNotEmitted(model.modelReset):
+        inserted = model.upsert([row(3, "P1"), row(4, "P3", minutes=5)], calls.queue_order)
+        assert [r.id for r in inserted] == [3, 4]
+        assert [r.id for r in model.rows] == [3, 1, 4, 2]
+        with qtbot.waitSignal(model.dataChanged):
+            model.upsert([row(1, "P2", minutes=1)], calls.queue_order)  # same place: updated in place
+        model.upsert([row(2, "P1", minutes=9)], calls.queue_order)  # overridden to P1: moves up
+        assert [r.id for r in model.rows] == [2, 3, 1, 4]
+        model.remove_keys([3, 99])
+        assert [r.id for r in model.rows] == [2, 1, 4]
+    qtmodeltester.check(model)

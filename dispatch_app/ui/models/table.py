@@ -7,6 +7,7 @@ never reset, so selection and scroll position survive updates. Sorting is left t
 """
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -86,7 +87,7 @@ class RowsModel(QAbstractTableModel, Generic[T]):
                 self._emphasis_font.setBold(True)
                 if self._emphasis_font.pixelSize() > 0:
                     self._emphasis_font.setPixelSize(round(self._emphasis_font.pixelSize() * 1.25))
-                else:
+                elif self._emphasis_font.pointSizeF() > 0:  # no size before a QApplication font is set
                     self._emphasis_font.setPointSizeF(self._emphasis_font.pointSizeF() * 1.25)
             return self._emphasis_font
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
@@ -159,6 +160,39 @@ class RowsModel(QAbstractTableModel, Generic[T]):
                 if self._rows[target] != value:
                     self._rows[target] = value
                     self.dataChanged.emit(self.index(target, 0), self.index(target, len(self.columns) - 1))
+
+    def upsert(self, rows: Sequence[T], order: Callable[[T], Any]) -> list[T]:
+        """Apply changed rows to a list kept in ``order``: a known id is updated in place
+        (``dataChanged``) or moved where its new key puts it; an unknown one is inserted there.
+        Never a reset. Answers the rows that were inserted."""
+        inserted: list[T] = []
+        for value in rows:
+            found = self.row_of(self.key(value))
+            others = self._rows if found is None else self._rows[:found] + self._rows[found + 1:]
+            target = bisect.bisect_right(others, order(value), key=order)
+            if found is None:
+                self.beginInsertRows(QModelIndex(), target, target)
+                self._rows.insert(target, value)
+                self.endInsertRows()
+                inserted.append(value)
+                continue
+            if target != found:
+                self.beginMoveRows(QModelIndex(), found, found, QModelIndex(), target + 1 if target > found else target)
+                self._rows.insert(target, self._rows.pop(found))
+                self.endMoveRows()
+            if self._rows[target] != value:
+                self._rows[target] = value
+                self.dataChanged.emit(self.index(target, 0), self.index(target, len(self.columns) - 1))
+        return inserted
+
+    def remove_keys(self, keys: Sequence[Hashable]) -> None:
+        """Remove the rows with these ids (those present)."""
+        for key in keys:
+            found = self.row_of(key)
+            if found is not None:
+                self.beginRemoveRows(QModelIndex(), found, found)
+                del self._rows[found]
+                self.endRemoveRows()
 
     def refresh_all(self) -> None:
         """Tell views every cell may read differently (a clock-dependent column moved on)."""

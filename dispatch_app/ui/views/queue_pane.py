@@ -60,6 +60,18 @@ class QueuePane(QWidget):
 
     def set_rows(self, rows) -> None:
         self.model.set_rows(rows)
+        self._show_counts()
+
+    def apply_changes(self, rows, gone, order) -> list:
+        """Changed rows from the feed: update, move or insert each by id, drop the closed ones.
+        Answers the rows inserted."""
+        self.model.remove_keys(gone)
+        inserted = self.model.upsert(rows, order)
+        self._show_counts()
+        return inserted
+
+    def _show_counts(self) -> None:
+        rows = self.model.rows
         p1 = sum(1 for r in rows if r.priority == "P1" and not r.unmatched)
         late = sum(1 for r in rows if r.overdue)
         parts = [f"{len(rows)} open"]
