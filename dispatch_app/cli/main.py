@@ -37,6 +37,9 @@ COMMANDS = {
     "shift": ("shifts", "start, end, note or list dispatcher shifts"),
     "handoff": ("shifts", "the handoff record of a shift; acknowledge or review it"),
     "verify": ("shifts", "check the hash chains of call timelines and handoff records"),
+    "report": ("report", "the manager's review: response figures, bus factor, what-if for leave"),
+    "runbooks": ("edit", "runbooks past their review date (--stale); mark one reviewed"),
+    "history": ("edit", "the recorded changes of one environment record"),
     "intake": ("intake", "run the HTTP intake endpoint (serve) or show/rotate its token (token)"),
 }
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     ForeignKey,
+    Index,
     MetaData,
     String,
     Text,
@@ -212,6 +213,29 @@ class RunbookRow(Tracked, Base):
     body: Mapped[str] = mapped_column(Text)
     review_days: Mapped[int | None]
     position: Mapped[int]
+    reviewed_at: Mapped[datetime | None]
+    """When a lead last confirmed it (migration 0004); null: count staleness from ``updated_at``."""
+
+
+# ---------------------------------------------------------------- history of edits
+
+
+class RecordChangeRow(Base):
+    """One edit of one record (append-only, migration 0004): ``diff`` maps each changed field's
+    path to ``[before, after]`` as the bundle spells the values."""
+
+    __tablename__ = "record_changes"
+    __table_args__ = (Index("ix_record_changes_kind", "kind", "key"),)
+
+    pk: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    kind: Mapped[str]
+    key: Mapped[str]
+    action: Mapped[str]
+    """created, updated, deleted or reviewed."""
+    version: Mapped[int]
+    actor: Mapped[str | None]
+    at: Mapped[datetime]
+    diff: Mapped[dict[str, Any]]
 
 
 # ---------------------------------------------------------------- change feed
