@@ -82,7 +82,6 @@ def build_console(db_url: str | None, *, settings, clock=None, resources: Path |
                   apply_theme=None, demo: bool = False, follow_changes: bool = True) -> Console:
     """The window and its collaborators, not yet shown (the QApplication must exist)."""
     from dispatch_app.feed import Feed
-    from dispatch_app.intake.server import IntakeServer
     from dispatch_app.ui.alerts import Notifier
     from dispatch_app.ui.backend import Backend
     from dispatch_app.ui.clock import ViewerClock, system_now
@@ -103,7 +102,9 @@ def build_console(db_url: str | None, *, settings, clock=None, resources: Path |
         following = feed.follow(lambda token, changes: on_changes(changes), on_error=on_error)
         return _Subscription(feed, following)
 
-    def make_intake_server(host: str, port: int) -> IntakeServer:
+    def make_intake_server(host: str, port: int):
+        from dispatch_app.intake.server import IntakeServer  # only when the intake is started here
+
         return IntakeServer(backend.db, host=host, port=port)
 
     icon = application_icon(resources)

@@ -74,9 +74,17 @@ class Feed:
     # ------------------------------------------------------------ questions
 
     def current(self) -> int:
-        """The token of now: later writes are what ``wait`` reports."""
-        with self.db.session() as session:
-            return feed_rows.current_counter(session)
+        """The token of now: later writes are what ``wait`` reports. Database trouble
+        raises :class:`DispatchError` (the console's banner), as in ``changes_since``."""
+        try:
+            with self.db.session() as session:
+                return feed_rows.current_counter(session)
+        except (sa_exc.OperationalError, sa_exc.InterfaceError) as error:
+            raise self._unreachable(error) from error
+
+    def _unreachable(self, error: Exception) -> DispatchError:
+        return DispatchError(f"the change feed cannot read the database {self.db.display_url}: "
+                             f"{type(getattr(error, 'orig', None) or error).__name__}. Check that it is reachable.")
 
     def changes_since(self, token: int) -> tuple[int, ChangeSet]:
         """``(new_token, what changed after token up to new_token)``; one cheap query when
@@ -91,8 +99,7 @@ class Feed:
                 state = feed_rows.feed_state(session)
                 ids = feed_rows.calls_changed(session, token, state.counter)
         except (sa_exc.OperationalError, sa_exc.InterfaceError) as error:
-            raise DispatchError(f"the change feed cannot read the database {self.db.display_url}: "
-                                f"{type(error.orig or error).__name__}. Check that it is reachable.") from None
+            raise self._unreachable(error) from error  # the cause tells the console it is the database
         return state.counter, ChangeSet(tuple(ids), state.environment_seq > token, state.shifts_seq > token)
 
     def wait(self, token: int, timeout: float) -> tuple[int, ChangeSet]:

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -88,6 +88,13 @@ class DatabaseBanner(QFrame):
 
 
 class MainWindow(QMainWindow):
+    """Signals:
+        queue_loaded(): a whole read of the queue was applied (at start, after a reset or
+            the database's return); the queue model holds its rows.
+    """
+
+    queue_loaded = Signal()
+
     def __init__(self, *, backend: Backend, tasks: TaskRunner, events: AppEvents, messages: MessageBridge,
                  settings: WorkstationSettings, clock: ViewerClock, apply_theme: Callable[[str, float], None] | None = None,
                  icon: QIcon | None = None, demo: bool = False, subscribe: Subscribe | None = None,
@@ -188,6 +195,7 @@ class MainWindow(QMainWindow):
         self._queue_busy = False
         self._queue_again = False
         self._call_busy = False
+        self._subscribing = False
         if not self.backend.has_calls:
             self.queue_pane.waiting.setText("The queue fills once the calls service is installed.")
 
@@ -213,15 +221,30 @@ class MainWindow(QMainWindow):
         if self._subscribe is None:
             self.refresh_queue()
             return
+        self._follow_changes()
+
+    def _follow_changes(self) -> None:
+        """Subscribe to the change feed, then read the whole queue. The first look at the
+        feed reads the database: when it cannot be reached, the banner says so and the
+        subscription is made again once the database answers (``_on_database_restored``)."""
+        if self._subscribe is None or self._subscription is not None or self._subscribing:
+            return
+        self._subscribing = True
 
         def subscribed(handle) -> None:
+            self._subscribing = False
             if self._subscribe is None:  # closed meanwhile
                 handle.stop()
                 return
             self._subscription = handle
             self.refresh_queue()
-        self.tasks.run(lambda: self._subscribe(self._relay.receive, self._relay.fail), name="follow changes",
-                       on_done=subscribed)
+
+        def failed(error: DispatchError) -> None:
+            self._subscribing = False
+            self._on_task_failed(error)
+        subscribe = self._subscribe
+        self.tasks.run(lambda: subscribe(self._relay.receive, self._relay.fail), name="follow changes",
+                       on_done=subscribed, on_error=failed)
 
     def reload_environment(self, *, then_sign_in: bool = False) -> None:
         def loaded(env: Environment) -> None:
@@ -435,6 +458,7 @@ class MainWindow(QMainWindow):
         if self._intake is not None:
             self.draft = self._intake.draft
         self._intake = None
+        self._show_call_client()  # the intake showed its caller's client: back to the call's
         self.activateWindow()
 
     def import_environment(self) -> None:
@@ -501,6 +525,8 @@ class MainWindow(QMainWindow):
             self._p1_seen.add(row.id)
             if not first_load:
                 self.events.p1_arrived.emit(row)
+        if whole:
+            self.queue_loaded.emit()
 
     def show_call(self, call_id: int) -> None:
         if self._call_busy:
@@ -511,11 +537,10 @@ class MainWindow(QMainWindow):
         def done(view) -> None:
             self._call_busy = False
             again, self._call_again = self._call_again, False
-            if view.call.client:
-                self.events.client_chosen.emit(view.call.client)
             wanted = self.queue_pane.selected_call()
             if wanted is None or wanted == view.call.id:  # not a call the dispatcher has left meanwhile
                 self.call_pane.show_call(view)
+                self._show_call_client()
             if again:
                 self.show_call(wanted if wanted is not None else view.call.id)
 
@@ -525,6 +550,17 @@ class MainWindow(QMainWindow):
             self._on_task_failed(error)
         self.tasks.run(lambda: self.backend.call_view(call_id, at=self.clock.now(), as_tech=self.actor.id),
                        name="call", on_done=done, on_error=failed)
+
+    def _show_call_client(self) -> None:
+        """The environment pane shows the client of the call in the call pane, and only
+        that one: an unmatched call shows no client's documentation at all."""
+        view = self.call_pane._view
+        if view is None:
+            return
+        if view.call.client:
+            self.events.client_chosen.emit(view.call.client)
+        else:
+            self.environment_pane.show_unmatched(view.call.id)
 
     def _on_call_selected(self, call_id: int) -> None:
         if call_id != self.call_pane.call_id:
@@ -812,7 +848,9 @@ class MainWindow(QMainWindow):
         self.environment_pane.set_environment(env)
         self.call_pane.set_environment(env)
         self.queue_pane.model.set_environment(env)
-        if self.environment_pane.client is None and env.clients:
+        if self.call_pane._view is not None:
+            self._show_call_client()
+        elif self.environment_pane.client is None and env.clients:
             self.events.client_chosen.emit(sorted(env.clients, key=lambda c: c.name.casefold())[0].id)
 
     def _on_client_chosen(self, client_id: str) -> None:
@@ -883,7 +921,10 @@ class MainWindow(QMainWindow):
         self._show_database_state()
         self.messages.info("The database answers again.")
         self.reload_environment()
-        self.refresh_queue()
+        if self._subscribe is not None and self._subscription is None:
+            self._follow_changes()  # it failed at start: subscribe, then read the queue
+        else:
+            self.refresh_queue()
         self.refresh_shift()
 
     def _show_database_state(self) -> None:

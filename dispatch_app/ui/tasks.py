@@ -49,7 +49,8 @@ def is_database_problem(error: BaseException) -> bool:
     if cause is not None and type(cause).__module__.split(".")[0] in ("sqlalchemy", "sqlite3", "psycopg"):
         return True
     text = str(error).lower()
-    return any(p in text for p in ("cannot open the database", "lost the connection to the database",
+    return any(p in text for p in ("cannot open the database", "cannot read the database",
+                                   "lost the connection to the database",
                                    "cannot write to the database", "is busy (another program"))
 
 

@@ -157,6 +157,7 @@ def test_two_processes_adding_events_to_one_call_keep_one_chain(db, tmp_path):
     texts = [e.data["text"] for e in events if e.kind == "note"]
     for name in ("a", "b"):
         assert [t for t in texts if t.startswith(name)] == [f"{name} {i}" for i in range(count)]
-    assert texts != sorted(texts, key=lambda t: t[0]), "the writers never interleaved"
+    # Whether the two writers interleaved depends on the scheduler (on a loaded machine one may
+    # finish first); the chain must hold either way.
     report = shifts.verify(db)
     assert report.ok and report.events == 3 + 2 * count

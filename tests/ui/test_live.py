@@ -183,3 +183,64 @@ def test_shift_start_note_end_and_the_incoming_dispatcher_acknowledges(console_f
     qtbot.waitUntil(lambda: "handoff from" not in incoming.shift_label.text(), timeout=3000)
     info = shifts.list_shifts(other)[0]
     assert info.acknowledged_by == "dana"
+
+
+def test_database_unreachable_when_the_feed_first_subscribes_shows_the_banner_then_follows(
+        console_factory, northwind_url, other, qtbot, monkeypatch):
+    """The first look at the change feed fails like an unreachable server: the banner, not
+    the crash dialog (pytest-qt fails the test on an exception reaching sys.excepthook);
+    once the database answers the console subscribes and follows other writers."""
+    import sqlite3
+
+    from sqlalchemy import exc as sa_exc
+
+    from dispatch_app.store import feed_rows
+
+    real = feed_rows.current_counter
+    down = {"yes": True}
+
+    def counter(session):
+        if down["yes"]:
+            raise sa_exc.OperationalError("SELECT counter", {}, sqlite3.OperationalError("unable to open database file"))
+        return real(session)
+    monkeypatch.setattr(feed_rows, "current_counter", counter)
+    console = console_factory(northwind_url, start=False)
+    window = console.window
+    window.start()
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=5000)
+    assert "Database unreachable" in window.banner.text.text()
+    assert "unreachable" in window.database_label.text()
+    assert window._subscription is None
+
+    down["yes"] = False
+    window._retry_database()
+    qtbot.waitUntil(lambda: not window.banner.isVisible() and window._subscription is not None, timeout=5000)
+    call_id = _call(other, window, client="baker", system="printers", impact="single-user", summary="Printer jam")
+    qtbot.waitUntil(lambda: window.queue_pane.model.row_of(call_id) is not None, timeout=3000)
+
+
+def test_the_environment_pane_follows_the_selected_calls_client(console_factory, northwind_url, other, qtbot):
+    window = console_factory(northwind_url).window
+    pane = window.environment_pane
+    baker = _call(other, window, client="baker", system="printers", impact="single-user", summary="Printer jam")
+    acme = _call(other, window, client="acme", system="erp-plc", impact="down", summary="Line down")
+    unknown = _call(other, window, caller_phone="+1 555 010 9999", summary="Server room alarm")
+    for call_id, client in ((baker, "baker"), (acme, "acme"), (baker, "baker")):
+        _select(window, qtbot, call_id)
+        qtbot.waitUntil(lambda: pane.client is not None and pane.client.id == client, timeout=3000)
+        assert window.call_pane._view.call.client == client
+
+    # an unmatched call: nobody's documentation beside it, not the last client's
+    _select(window, qtbot, unknown)
+    qtbot.waitUntil(lambda: pane.client is None, timeout=3000)
+    assert f"#{unknown}" in pane.name.text() and "no client" in pane.name.text()
+    assert pane.systems_model.rowCount() == 0 and pane.contacts_model.rowCount() == 0
+    window.reload_environment()  # a reload does not pick some client to show beside it
+    qtbot.waitUntil(lambda: window.tasks.pending == 0, timeout=3000)
+    assert pane.client is None
+
+    # the dispatcher keeps moving fast: only the call finally shown decides the client
+    window.queue_pane.select_call(acme)
+    window.queue_pane.select_call(baker)
+    qtbot.waitUntil(lambda: window.call_pane.call_id == baker and window.tasks.pending == 0, timeout=3000)
+    assert pane.client.id == "baker"

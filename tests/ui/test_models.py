@@ -124,3 +124,40 @@ def test_queue_upsert_places_rows_by_the_services_order_without_a_reset(clock, q
         model.remove_keys([3, 99])
         assert [r.id for r in model.rows] == [2, 1, 4]
     qtmodeltester.check(model)
+
+
+def test_rows_found_by_id_stay_right_through_random_changes(clock, qtmodeltester, qtbot):
+    """set_rows, upsert and remove_keys against a plain sorted list: same rows, same order,
+    the id index and the running P1 / late counts always right, never a reset."""
+    import random
+
+    rng = random.Random(4)
+
+    def row(call_id):
+        return calls.QueueRow(id=call_id, client="acme", system=None, summary=f"call {call_id}",
+                              priority=rng.choice(["P1", "P2", "P3", "P4"]), status="escalating",
+                              received_at=AT - timedelta(minutes=rng.randint(0, 600)), response_due=None,
+                              unmatched=rng.random() < 0.05, overdue=rng.random() < 0.2)
+    model = QueueModel(clock)
+    expected = {}
+    with qtbot.assertNotEmitted(model.modelReset):
+        for step in range(60):
+            if step % 10 == 0:
+                expected = {r.id: r for r in (row(i) for i in rng.sample(range(300), 120))}
+                model.set_rows(sorted(expected.values(), key=calls.queue_order))
+            else:
+                changed = [row(i) for i in rng.sample(range(300), 8)]
+                gone = rng.sample(sorted(expected), 3)
+                for key in gone:
+                    expected.pop(key)
+                model.remove_keys(gone)
+                for r in changed:
+                    expected[r.id] = r
+                model.upsert(changed, calls.queue_order)
+            want = sorted(expected.values(), key=calls.queue_order)
+            assert list(model.rows) == want
+            assert all(model.row_of(r.id) == n for n, r in enumerate(want))
+            assert model.row_of(999) is None
+            assert model.p1_count == sum(1 for r in want if r.priority == "P1" and not r.unmatched)
+            assert model.late_count == sum(1 for r in want if r.overdue)
+    qtmodeltester.check(model)

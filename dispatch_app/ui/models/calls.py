@@ -25,6 +25,10 @@ class QueueModel(RowsModel):
         super().__init__(parent)
         self._clock = clock
         self._env: Environment | None = None
+        self.p1_count = 0
+        """Matched P1 calls held (kept as rows come and go, not counted over the list)."""
+        self.late_count = 0
+        """Calls held whose response was due when they were read."""
         self.columns = (
             Column("Pri", self._priority, sort=lambda r: (not r.unmatched, r.priority or "P9"), align=CENTER,
                    emphasis=True),
@@ -40,6 +44,12 @@ class QueueModel(RowsModel):
     def set_environment(self, env: Environment) -> None:
         self._env = env
         self.refresh_all()
+
+    def _tally(self, row, sign: int) -> None:
+        if row.priority == "P1" and not row.unmatched:
+            self.p1_count += sign
+        if row.overdue:
+            self.late_count += sign
 
     def tint(self, row):
         if row.priority == "P1" and not row.unmatched:

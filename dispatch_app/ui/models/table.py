@@ -43,6 +43,8 @@ class RowsModel(QAbstractTableModel, Generic[T]):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[T] = []
+        self._keys: list[Hashable] = []
+        self._positions: dict[Hashable, int] | None = {}
         self._emphasis_font: QFont | None = None
 
     # ------------------------------------------------------------ subclass points
@@ -107,82 +109,135 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     # ------------------------------------------------------------ rows
+    #
+    # ``_keys`` runs parallel to ``_rows``; ``_positions`` (key -> row number) is rebuilt on
+    # demand after rows were inserted, removed or moved. Rebuilding it is one C-level pass
+    # (well under a millisecond for 10,000 rows); finding a row never scans in Python.
 
     @property
     def rows(self) -> tuple[T, ...]:
         return tuple(self._rows)
 
     def row_of(self, key: Hashable) -> int | None:
-        for number, row in enumerate(self._rows):
-            if self.key(row) == key:
-                return number
-        return None
+        if self._positions is None:
+            self._positions = dict(zip(self._keys, range(len(self._keys))))
+        return self._positions.get(key)
 
     def value(self, row: int) -> T:
         return self._rows[row]
 
+    def _tally(self, row: T, sign: int) -> None:
+        """A row entered (+1) or left (-1) the model: subclasses keep running counts here
+        instead of walking every row after each change."""
+
+    def _changed(self, first: int, last: int) -> None:
+        self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.columns) - 1))
+
+    def _replace(self, number: int, value: T) -> None:
+        self._tally(self._rows[number], -1)
+        self._rows[number] = value
+        self._tally(value, +1)
+
+    def _insert(self, number: int, values: Sequence[T], keys: Sequence[Hashable]) -> None:
+        self.beginInsertRows(QModelIndex(), number, number + len(values) - 1)
+        self._rows[number:number] = values
+        self._keys[number:number] = keys
+        self._positions = None
+        for value in values:
+            self._tally(value, +1)
+        self.endInsertRows()
+
+    def _remove(self, first: int, last: int) -> None:
+        self.beginRemoveRows(QModelIndex(), first, last)
+        for value in self._rows[first:last + 1]:
+            self._tally(value, -1)
+        del self._rows[first:last + 1]
+        del self._keys[first:last + 1]
+        self._positions = None
+        self.endRemoveRows()
+
+    def _move(self, found: int, target: int) -> None:
+        """Move row ``found`` so that it ends up at ``target``."""
+        self.beginMoveRows(QModelIndex(), found, found, QModelIndex(), target + 1 if target > found else target)
+        self._rows.insert(target, self._rows.pop(found))
+        self._keys.insert(target, self._keys.pop(found))
+        self._positions = None
+        self.endMoveRows()
+
     def set_rows(self, rows: Sequence[T]) -> None:
         """Make the model hold ``rows`` (in that order) by removing, updating and inserting
         rows keyed by id: never a reset. Rows that stay keep their place relative to each
-        other; new rows are inserted where the new order puts them."""
+        other; new rows are inserted where the new order puts them, consecutive ones at once."""
         wanted = list(rows)
         wanted_keys = [self.key(r) for r in wanted]
         keep = set(wanted_keys)
         # 1. removals, from the bottom up, in contiguous runs
-        number = len(self._rows) - 1
+        number = len(self._keys) - 1
         while number >= 0:
-            if self.key(self._rows[number]) in keep:
+            if self._keys[number] in keep:
                 number -= 1
                 continue
             last = number
-            while number >= 0 and self.key(self._rows[number]) not in keep:
+            while number >= 0 and self._keys[number] not in keep:
                 number -= 1
-            self.beginRemoveRows(QModelIndex(), number + 1, last)
-            del self._rows[number + 1:last + 1]
-            self.endRemoveRows()
-        # 2. walk the wanted order: update rows in place, insert missing ones, move misplaced ones
-        for target, (key, value) in enumerate(zip(wanted_keys, wanted)):
-            current = self._rows[target] if target < len(self._rows) else None
-            if current is not None and self.key(current) == key:
-                if current != value:
-                    self._rows[target] = value
-                    self.dataChanged.emit(self.index(target, 0), self.index(target, len(self.columns) - 1))
+            self._remove(number + 1, last)
+        # 2. walk the wanted order: insert runs of missing rows, move misplaced ones, update
+        #    changed ones (one dataChanged per run of changed rows)
+        present = set(self._keys)
+        changed_from: int | None = None
+        target = 0
+        while target < len(wanted):
+            key = wanted_keys[target]
+            if key not in present:
+                end = target + 1
+                while end < len(wanted) and wanted_keys[end] not in present:
+                    end += 1
+                if changed_from is not None:
+                    self._changed(changed_from, target - 1)
+                    changed_from = None
+                self._insert(target, wanted[target:end], wanted_keys[target:end])
+                target = end
                 continue
-            found = self.row_of(key)
-            if found is None:
-                self.beginInsertRows(QModelIndex(), target, target)
-                self._rows.insert(target, value)
-                self.endInsertRows()
-            else:
-                self.beginMoveRows(QModelIndex(), found, found, QModelIndex(), target)
-                self._rows.insert(target, self._rows.pop(found))
-                self.endMoveRows()
-                if self._rows[target] != value:
-                    self._rows[target] = value
-                    self.dataChanged.emit(self.index(target, 0), self.index(target, len(self.columns) - 1))
+            if self._keys[target] != key:
+                if changed_from is not None:
+                    self._changed(changed_from, target - 1)
+                    changed_from = None
+                self._move(self._keys.index(key, target), target)
+            if self._rows[target] != wanted[target]:
+                self._replace(target, wanted[target])
+                if changed_from is None:
+                    changed_from = target
+            elif changed_from is not None:
+                self._changed(changed_from, target - 1)
+                changed_from = None
+            target += 1
+        if changed_from is not None:
+            self._changed(changed_from, len(self._rows) - 1)
 
     def upsert(self, rows: Sequence[T], order: Callable[[T], Any]) -> list[T]:
         """Apply changed rows to a list kept in ``order``: a known id is updated in place
         (``dataChanged``) or moved where its new key puts it; an unknown one is inserted there.
-        Never a reset. Answers the rows that were inserted."""
+        Never a reset. Answers the rows that were inserted. Each row costs a binary search,
+        not a pass over the list."""
         inserted: list[T] = []
         for value in rows:
-            found = self.row_of(self.key(value))
-            others = self._rows if found is None else self._rows[:found] + self._rows[found + 1:]
-            target = bisect.bisect_right(others, order(value), key=order)
+            key = self.key(value)
+            found = self.row_of(key)
+            wanted = order(value)
             if found is None:
-                self.beginInsertRows(QModelIndex(), target, target)
-                self._rows.insert(target, value)
-                self.endInsertRows()
+                target = bisect.bisect_right(self._rows, wanted, key=order)
+                self._insert(target, [value], [key])
                 inserted.append(value)
                 continue
+            # where it goes among the other rows (the list without it is in order)
+            target = bisect.bisect_right(self._rows, wanted, 0, found, key=order)
+            if target == found:
+                target = bisect.bisect_right(self._rows, wanted, found + 1, len(self._rows), key=order) - 1
             if target != found:
-                self.beginMoveRows(QModelIndex(), found, found, QModelIndex(), target + 1 if target > found else target)
-                self._rows.insert(target, self._rows.pop(found))
-                self.endMoveRows()
+                self._move(found, target)
             if self._rows[target] != value:
-                self._rows[target] = value
-                self.dataChanged.emit(self.index(target, 0), self.index(target, len(self.columns) - 1))
+                self._replace(target, value)
+                self._changed(target, target)
         return inserted
 
     def remove_keys(self, keys: Sequence[Hashable]) -> None:
@@ -190,14 +245,12 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         for key in keys:
             found = self.row_of(key)
             if found is not None:
-                self.beginRemoveRows(QModelIndex(), found, found)
-                del self._rows[found]
-                self.endRemoveRows()
+                self._remove(found, found)
 
     def refresh_all(self) -> None:
         """Tell views every cell may read differently (a clock-dependent column moved on)."""
         if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.columns) - 1))
+            self._changed(0, len(self._rows) - 1)
 
 
 def sorting_proxy(model: RowsModel, parent=None) -> QSortFilterProxyModel:

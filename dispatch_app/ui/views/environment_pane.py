@@ -199,6 +199,15 @@ class EnvironmentPane(QWidget):
         self._client = client
         self._render()
 
+    def show_unmatched(self, call_id: int) -> None:
+        """The call shown beside this pane has no client yet: show nobody's documentation."""
+        if self._env is None:
+            return
+        self._client = None
+        self._render()
+        self.name.setText(f"⚠ Call #{call_id}: no client matched yet")
+        self.facts.setText("Assign the call to its client (Ctrl+Shift+C) to see the client's environment here.")
+
     def show_empty_database(self) -> None:
         self._env, self._client = None, None
         self._render()

@@ -37,6 +37,9 @@ class QueuePane(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fit the columns to the rows on screen, not to a thousand of them: with 10,000 calls
+        # every change would otherwise cost the event loop tens of thousands of data() calls.
+        header.setResizeContentsPrecision(0)
         for column, width in ((2, 140), (5, 110)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
@@ -71,10 +74,9 @@ class QueuePane(QWidget):
         return inserted
 
     def _show_counts(self) -> None:
-        rows = self.model.rows
-        p1 = sum(1 for r in rows if r.priority == "P1" and not r.unmatched)
-        late = sum(1 for r in rows if r.overdue)
-        parts = [f"{len(rows)} open"]
+        rows = self.model.rowCount()
+        p1, late = self.model.p1_count, self.model.late_count
+        parts = [f"{rows} open"]
         if p1:
             parts.append(f"‼ {p1} P1")
         if late:
