@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 from dispatch_app import __version__
@@ -114,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (``| head``): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as error:  # a bug: log it whole, tell the user in one line
         log_path = context.log_bug(error)
         print(f"dispatch-app: internal error ({type(error).__name__}: {error}); details in {log_path}",

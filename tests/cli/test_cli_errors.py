@@ -109,3 +109,19 @@ def test_export_then_import_gives_the_same_answers(northwind, tmp_path, db_url):
         for db in (northwind, other)
     ]
     assert answers[0] == answers[1] and answers[0]["gaps"]
+
+
+def test_a_reader_that_goes_away_is_not_an_error(northwind):
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `| head` that has already exited
+    try:
+        done = subprocess.run([sys.executable, "-m", "dispatch_app", "--db", northwind, "--json", "oncall"],
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 0
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
