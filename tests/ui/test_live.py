@@ -165,7 +165,7 @@ def test_shift_start_note_end_and_the_incoming_dispatcher_acknowledges(console_f
     qtbot.waitUntil(lambda: "Shift since" in window.shift_label.text(), timeout=3000)
     window._shift_write("shift note", lambda: window.backend.add_shift_note(
         actor="jordan", text="Acme printer toner ordered, arrives 08:00", at=AT - timedelta(hours=1)), "noted")
-    qtbot.waitUntil(lambda: window.shift_state is not None, timeout=3000)
+    qtbot.waitUntil(lambda: any("toner" in note for note in shifts.list_shifts(other)[0].notes), timeout=3000)
     window.stop_timers()
     shifts.end_shift(other, actor="jordan", at=AT)
     # dana takes over at the next workstation
