@@ -419,14 +419,19 @@ def queue(db: Database, *, at: datetime, open_only: bool = False, limit: int | N
     """Calls most urgent first: unmatched, then priority, then response due, then received."""
     with db.session(read_only=True) as session:
         calls = call_rows.queue(session, open_only=open_only, limit=limit)
-    return [QueueRow(id=c.id, client=c.client, system=c.system, summary=c.summary, priority=c.priority,
-                     status=c.status, received_at=c.received_at, response_due=c.response_due, unmatched=c.unmatched,
-                     overdue=c.is_open and c.response_due is not None and c.response_due <= at) for c in calls]
+    return [_queue_row(c, at) for c in calls]
+
+
+def _queue_row(c: Call, at: datetime) -> QueueRow:
+    return QueueRow(id=c.id, client=c.client, system=c.system, summary=c.summary, priority=c.priority,
+                    status=c.status, received_at=c.received_at, response_due=c.response_due, unmatched=c.unmatched,
+                    overdue=c.is_open and c.response_due is not None and c.response_due <= at)
 
 
 def queue_order(row: QueueRow) -> tuple:
-    """The queue's order as a sort key (the same as :func:`queue`): unmatched, then priority,
-    then response due (none last), then received. Lets a view place one changed row."""
+    """The queue's order as a sort key, for a view placing one changed row. The store sorts the
+    same way in SQL (``call_rows.queue``, which must also honour ``limit``); a test holds the two
+    together."""
     return (not row.unmatched, row.priority is None, row.priority or "", row.response_due is None,
             row.response_due.timestamp() if row.response_due else 0.0, row.received_at.timestamp(), row.id)
 
@@ -442,10 +447,7 @@ def queue_rows(db: Database, call_ids: Sequence[int], *, at: datetime) -> tuple[
             if c is None or not c.is_open:
                 gone.append(call_id)
                 continue
-            rows.append(QueueRow(id=c.id, client=c.client, system=c.system, summary=c.summary, priority=c.priority,
-                                 status=c.status, received_at=c.received_at, response_due=c.response_due,
-                                 unmatched=c.unmatched,
-                                 overdue=c.response_due is not None and c.response_due <= at))
+            rows.append(_queue_row(c, at))
     return rows, gone
 
 

@@ -1,36 +1,23 @@
 """The console's door to the services: the database bound in, nothing decided here.
 
 Every method is blocking and meant to run on a worker through :mod:`dispatch_app.ui.tasks`.
-Parts that need ``services.calls`` / ``services.shifts`` report whether those exist, so the
-console can offer what works today and the rest as soon as it lands.
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import datetime
-from types import ModuleType
 
 from dispatch_app.domain.model import Environment, Triage
 from dispatch_app.reports.handoff_markdown import handoff_markdown
-from dispatch_app.services import environment, people, triage
+from dispatch_app.services import calls, environment, people, shifts, triage
 from dispatch_app.services.database import open_database
-
-
-def _optional(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(f"dispatch_app.services.{name}")
-    except ModuleNotFoundError as error:
-        if error.name != f"dispatch_app.services.{name}":
-            raise
-        return None
 
 
 class Backend:
     def __init__(self, db) -> None:
         self.db = db
-        self.calls = _optional("calls")
-        self.shifts = _optional("shifts")
+        self.calls = calls
+        self.shifts = shifts
 
     @classmethod
     def open(cls, url: str | None) -> "Backend":
@@ -39,10 +26,6 @@ class Backend:
     @property
     def display_url(self) -> str:
         return getattr(self.db, "display_url", str(self.db))
-
-    @property
-    def has_calls(self) -> bool:
-        return self.calls is not None
 
     # ------------------------------------------------------------ environment and people
 
@@ -71,13 +54,9 @@ class Backend:
                               at=at, as_tech=as_tech)
 
     def find_caller(self, phone: str):
-        if self.calls is None:
-            return None
         return self.calls.find_caller(self.db, phone)
 
     def record_call(self, **fields):
-        if self.calls is None:
-            raise RuntimeError("services.calls is not installed")
         return self.calls.record_call(self.db, **fields)
 
     def queue(self, *, at: datetime):

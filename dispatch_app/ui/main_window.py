@@ -10,7 +10,6 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 from datetime import datetime
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
@@ -196,8 +195,6 @@ class MainWindow(QMainWindow):
         self._queue_again = False
         self._call_busy = False
         self._subscribing = False
-        if not self.backend.has_calls:
-            self.queue_pane.waiting.setText("The queue fills once the calls service is installed.")
 
         self._retry_timer = QTimer(self, singleShot=True)
         self._retry_timer.timeout.connect(self._retry_database)
@@ -216,8 +213,6 @@ class MainWindow(QMainWindow):
         """Load the environment, then make sure somebody is signed in; follow the change feed
         (subscribed before the queue is first read, so no write falls between the two)."""
         self.reload_environment(then_sign_in=True)
-        if not self.backend.has_calls:
-            return
         if self._subscribe is None:
             self.refresh_queue()
             return
@@ -446,11 +441,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _on_intake_verdict_shown(self, triage) -> None:
-        client = self.env.client(triage.client) if self.env else None
         self.events.client_chosen.emit(triage.client)
-        if not self.backend.has_calls:
-            summary = self._intake.summary.toPlainText() if self._intake else ""
-            self.call_pane.show_what_if(triage, client, summary)
         if triage.system:
             self.environment_pane.select_system(triage.system)
 
@@ -478,7 +469,7 @@ class MainWindow(QMainWindow):
     def refresh_queue(self) -> None:
         """Read the whole queue (at start, after a reset or the database's return) and apply it
         keyed by id; between those, the change feed names the calls to read again."""
-        if not self._database_ok or not self.backend.has_calls:
+        if not self._database_ok:
             return
         if self._queue_busy:
             self._queue_again = True
@@ -501,7 +492,7 @@ class MainWindow(QMainWindow):
         """Read these calls again and update, insert or remove their rows (never a reset);
         the open call refreshes when it is one of them."""
         ids = list(call_ids)
-        if not ids or not self.backend.has_calls:
+        if not ids:
             return
 
         def done(result) -> None:

@@ -324,6 +324,7 @@ def test_the_queue_is_unmatched_then_priority_then_due_then_received(db):
     rows = calls.queue(db, at=at(30), open_only=True)
     assert [r.id for r in rows] == [lost.id, p1.id, p1_later_due.id, p3.id]
     assert [r.overdue for r in rows] == [False, True, False, False]
+    assert rows == sorted(rows, key=calls.queue_order)  # the view's key agrees with the store's order
     assert [r.id for r in calls.queue(db, at=at(30))][-1] == done.id
     assert len(calls.queue(db, at=at(30), limit=2)) == 2
 

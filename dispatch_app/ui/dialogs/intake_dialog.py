@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from dispatch_app.domain.model import Client, Contact, Environment, Triage
 from dispatch_app.errors import DispatchError
 from dispatch_app.ui.backend import Backend
-from dispatch_app.ui.caller_match import find_caller_in
 from dispatch_app.ui.clock import ViewerClock
 from dispatch_app.ui.models.environment import CRITICALITY_MARK, ClientsModel
 from dispatch_app.ui.tasks import TaskRunner, is_database_problem
@@ -138,11 +137,7 @@ class IntakeDialog(QDialog):
         self.discard_button = QPushButton("Discard")
         self.discard_button.setToolTip("Empty the form")
         self.discard_button.setAutoDefault(False)
-        if not backend.has_calls:
-            self.save_button.setEnabled(False)
-            self.save_button.setToolTip("Saving calls needs the calls service (not installed yet)")
-        else:
-            self.save_button.setToolTip("Record the call (Ctrl+Enter)")
+        self.save_button.setToolTip("Record the call (Ctrl+Enter)")
         buttons = QHBoxLayout()
         buttons.addWidget(self.discard_button)
         buttons.addStretch(1)
@@ -211,7 +206,7 @@ class IntakeDialog(QDialog):
         return self.impact.currentData()
 
     def save(self) -> None:
-        if self._saving or not self._backend.has_calls:
+        if self._saving:
             return
         self._collect()
         d = self.draft
@@ -283,9 +278,6 @@ class IntakeDialog(QDialog):
         if not typed:
             self._show_match(None, typed)
             return
-        if not self._backend.has_calls:
-            self._show_match(find_caller_in(self._env, typed), typed)
-            return
         self._phone_generation += 1
         generation = self._phone_generation
         self._tasks.run(lambda: self._backend.find_caller(typed), name="find caller",
@@ -321,10 +313,10 @@ class IntakeDialog(QDialog):
         self.caller_matched.emit(match)
 
     def _contact_of(self, match):
-        """The matched contact as a domain Contact (the services name it; the stand-in holds it)."""
-        contact = getattr(match, "contact", None)
-        if contact is None or not isinstance(contact, str):
-            return contact
+        """The matched contact as a domain Contact (the services name it)."""
+        contact = match.contact
+        if contact is None:
+            return None
         client = self._env.client(match.client)
         found = next((c for c in client.contacts if c.name == contact), None) if client else None
         return found or Contact(name=contact)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_app.domain.model import Client, Environment, Triage
+from dispatch_app.domain.model import Environment
 from dispatch_app.ui.clock import ViewerClock, span
 from dispatch_app.ui.models.calls import STATUS_WORDS, TimelineModel
 from dispatch_app.ui.views.verdict_view import VerdictView
@@ -133,7 +133,7 @@ class CallPane(QWidget):
         previous = self.call_id
         self._view = view
         if view is None:
-            self.show_what_if(None, None)
+            self.show_nothing()
             return
         call = view.call
         client = self._env.client(call.client) if self._env and call.client else None
@@ -154,21 +154,15 @@ class CallPane(QWidget):
         self.timeline_title.show()
         self.timeline.show()
 
-    def show_what_if(self, triage: Triage | None, client: Client | None, summary: str = "") -> None:
+    def show_nothing(self) -> None:
         self._view = None
         self.escalation.hide()
         self.timeline_title.hide()
         self.timeline.hide()
         self.timeline_model.set_rows([])
-        if triage is None:
-            self.headline.setText("No call selected")
-            self.subline.setText("Take a call with Ctrl+N, or pick one in the queue (Ctrl+1).")
-            self.verdict.show_triage(None, empty_hint="")
-            return
-        system = client.system(triage.system) if client and triage.system else None
-        self.headline.setText(f"{client.name if client else triage.client}" + (f" · {system.name}" if system else ""))
-        self.subline.setText((f"“{summary}” · " if summary else "") + "what-if: not saved")
-        self.verdict.show_triage(triage, client)
+        self.headline.setText("No call selected")
+        self.subline.setText("Take a call with Ctrl+N, or pick one in the queue (Ctrl+1).")
+        self.verdict.show_triage(None, empty_hint="")
 
     def outcome_target(self) -> str | None:
         """Whose outcome a key logs: the person whose acknowledgement is awaited, else the next."""

@@ -5,14 +5,12 @@ runner); runbooks are Markdown, shown safest first.
 """
 from __future__ import annotations
 
-from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QSplitter,
     QTableView,
