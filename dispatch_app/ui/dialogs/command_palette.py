@@ -6,7 +6,6 @@ from collections.abc import Hashable, Sequence
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QLabel,
     QLineEdit,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_app.ui.models.table import Column, RowsModel, sorting_proxy
+from dispatch_app.ui.views.tables import read_only
 
 
 def shortcut_text(action: QAction) -> str:
@@ -54,10 +54,7 @@ class CommandPalette(QDialog):
         self.filter.installEventFilter(self)
         self.table = QTableView()
         self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        read_only(self.table)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.resizeColumnsToContents()
         self.table.activated.connect(lambda index: self.run_current())

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 from dispatch_app.domain.model import Technician
 from dispatch_app.ui.models.environment import TechniciansModel
 from dispatch_app.ui.models.table import VALUE_ROLE, sorting_proxy
+from dispatch_app.ui.views.tables import read_only
 
 
 class SignInDialog(QDialog):
@@ -34,10 +34,7 @@ class SignInDialog(QDialog):
         self.filter.textChanged.connect(self._on_filter_changed)
         self.table = QTableView()
         self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        read_only(self.table)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.resizeColumnsToContents()
         self.table.doubleClicked.connect(self._on_table_double_clicked)

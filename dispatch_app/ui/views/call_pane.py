@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHeaderView,
     QLabel,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from dispatch_app.domain.model import Environment
 from dispatch_app.ui.clock import ViewerClock, span
 from dispatch_app.ui.models.calls import STATUS_WORDS, TimelineModel
+from dispatch_app.ui.views.tables import read_only
 from dispatch_app.ui.views.verdict_view import VerdictView
 
 OUTCOME_KEYS = (("acked", "A", "Acknowledged: they take it"), ("no-answer", "N", "No answer"),
@@ -78,9 +78,7 @@ class CallPane(QWidget):
         self.timeline_model = TimelineModel(clock, self)
         self.timeline = QTableView()
         self.timeline.setModel(self.timeline_model)
-        self.timeline.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.timeline.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.timeline.verticalHeader().hide()
+        read_only(self.timeline, single=False)
         self.timeline.setMinimumHeight(160)
         self.timeline.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.timeline.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)

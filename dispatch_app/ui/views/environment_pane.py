@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -33,17 +32,15 @@ from dispatch_app.ui.models.environment import (
 )
 from dispatch_app.ui.models.table import VALUE_ROLE, sorting_proxy
 from dispatch_app.ui.wording import LEVEL_NAMES, coverage_rule, emergencies
+from dispatch_app.ui.views.tables import read_only
 
 
 def _table(model, *, sortable: bool = False) -> QTableView:
     view = QTableView()
     view.setModel(sorting_proxy(model, view) if sortable else model)
     view.setSortingEnabled(sortable)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    read_only(view)
     view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
     view.setTabKeyNavigation(False)
     return view

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from dispatch_app.ui.clock import ViewerClock
 from dispatch_app.ui.models.calls import QueueModel
 from dispatch_app.ui.models.table import KEY_ROLE, sorting_proxy
+from dispatch_app.ui.views.tables import read_only
 
 
 class QueuePane(QWidget):
@@ -27,14 +28,11 @@ class QueuePane(QWidget):
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Queue of open calls")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only(self.table)
         self.table.setAlternatingRowColors(True)
         self.table.setSortingEnabled(False)
         self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         # Fit the columns to the rows on screen, not to a thousand of them: with 10,000 calls

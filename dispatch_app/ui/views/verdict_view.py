@@ -9,7 +9,6 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -25,6 +24,7 @@ from dispatch_app.ui.clock import ViewerClock, span
 from dispatch_app.ui.models.triage import FirstStepsModel, WakeModel
 from dispatch_app.ui.theme import repolish
 from dispatch_app.ui.wording import LEVEL_NAMES
+from dispatch_app.ui.views.tables import read_only
 
 VERDICT_WORDS = {
     "handle": "✔ HANDLE",
@@ -54,13 +54,10 @@ class _ListTable(QTableView):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        read_only(self)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.verticalHeader().hide()
         self.setWordWrap(False)
         self.setAlternatingRowColors(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
