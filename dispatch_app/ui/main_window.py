@@ -33,6 +33,7 @@ from dispatch_app.services.people import ANONYMOUS, Actor
 from dispatch_app.ui.alerts import Notifier, P1Banner
 from dispatch_app.ui.backend import Backend, ShiftState
 from dispatch_app.ui.clock import ViewerClock
+from dispatch_app.ui.context import Context
 from dispatch_app.ui.dialogs.call_actions import AssignDialog, AuthorizeDialog, PriorityDialog
 from dispatch_app.ui.dialogs.command_palette import CommandPalette, shortcut_text
 from dispatch_app.ui.dialogs.handoff import HandoffDialog
@@ -970,6 +971,10 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._splitters_restored:
             self._restore_splitters()
+
+    def context(self) -> Context:
+        """What the editor, schedule and review windows need, the signed-in actor read live."""
+        return Context(self.backend, self.tasks, self.events, self.messages, self.clock, lambda: self.actor)
 
     def stop_timers(self) -> None:
         for timer in (self._ticker, self._retry_timer, self._countdown):
