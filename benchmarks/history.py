@@ -8,7 +8,8 @@ notes, resolution), hash-chained exactly as the program chains them, through Cor
 then runs the night's last 12-hour shift through the services (start, end = issue). Prints:
 - ``dispatch-app calls --open --json`` wall time (median of 5) beside a bare interpreter start;
 - ``verify`` over the whole history in-process (events per second; target 50,000) and as a command;
-- the busy 12-hour shift's handoff record in Markdown (target under 1 s) and as a command.
+- the busy 12-hour shift's handoff record in Markdown (target under 1 s) and as a command;
+- a year of the manager's response figures (target under 300 ms).
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from benchmarks.synthetic import write  # noqa: E402
 from dispatch_app.domain import timeline as tl  # noqa: E402
 from dispatch_app.domain.model import DEFAULT_RESPONSE_MINUTES, IMPACTS  # noqa: E402
 from dispatch_app.reports.handoff_markdown import handoff_markdown  # noqa: E402
-from dispatch_app.services import environment, shifts  # noqa: E402
+from dispatch_app.services import environment, review, shifts  # noqa: E402
 from dispatch_app.services.database import open_database  # noqa: E402
 from dispatch_app.store.call_rows import CALLS, EVENTS  # noqa: E402
 
@@ -107,7 +108,12 @@ def one_call(rng: random.Random, call_id: int, received: datetime, client, techs
     else:
         resolved_at = None
     events = tl.chain_events(call_id, drafts)
+    marks = tl.response_marks(events)
     row = {
+        "first_ack_at": marks.first_ack, "first_response_at": marks.first_response, "escalated_at": marks.escalated,
+        "ack_seconds": (marks.first_ack - received).total_seconds() if marks.first_ack else None,
+        "engage_seconds": (marks.first_response - received).total_seconds() if marks.first_response else None,
+        "wake_count": (0 if rng.random() < 0.02 else rng.randint(1, 4)) if start_status == "escalating" else None,
         "id": call_id, "client_id": call.client, "system_id": call.system, "impact": impact, "summary": call.summary,
         "caller_name": None, "caller_phone": None, "contact": None, "source": "phone", "external_id": None,
         "received_at": received, "status": status, "priority": priority, "priority_override": None,
@@ -185,6 +191,15 @@ def main() -> None:
     assert report.ok, report.first_break
     figures.append((f"verify in-process ({report.events:,} events, {report.calls:,} calls)",
                     f"{seconds:.2f} s ({report.events / seconds:,.0f} events/s)"))
+
+    manager = next(t["id"] for t in data["technicians"] if "manager" in t.get("roles", []))
+    year = (NOW - YEAR, NOW)
+    times = []
+    for _ in range(5):
+        seconds, rows = timed(review.response_figures, db, actor=manager, start=year[0], end=year[1])
+        times.append(seconds)
+    figures.append((f"response figures, a year ({sum(r.calls for r in rows):,} calls, {len(rows):,} rows; median of 5)",
+                    f"{statistics.median(times) * 1000:.0f} ms (target < 300 ms)"))
 
     with db.session() as session:
         open_calls = session.execute(select(func.count()).select_from(CALLS).where(

@@ -43,6 +43,7 @@ from .timeline import (
     chain_hash,
     check_flat,
     escalation_state,
+    is_response,
     instant_text,
     link_after,
     status_at,
@@ -254,12 +255,13 @@ def responded(events: Sequence[CallEvent]) -> tuple[datetime, str | None] | None
     """(when, by whom) the call was first responded to: an acked attempt, the call set to
     handling or engaged, or its resolution; None when none of these happened."""
     for event in sorted(events, key=lambda e: (e.at, e.seq)):
-        if event.kind == ATTEMPT and event.data["outcome"] == ACKED:
+        if not is_response(event):
+            continue
+        if event.kind == ATTEMPT:
             return event.at, event.data["tech"]
-        if event.kind == STATUS and event.data["to"] in (HANDLING, ENGAGED, RESOLVED):
-            return event.at, event.actor
         if event.kind == RESOLUTION:
             return event.at, event.data.get("by") or event.actor
+        return event.at, event.actor
     return None
 
 

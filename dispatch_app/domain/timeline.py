@@ -443,6 +443,41 @@ def status_at(events: Iterable[CallEvent], at: datetime | None = None) -> str:
     return status
 
 
+def is_acknowledgement(event: CallEvent) -> bool:
+    """An acked contact attempt: the person called answered and took it."""
+    return event.kind == ATTEMPT and event.data.get("outcome") == ACKED
+
+
+def is_response(event: CallEvent) -> bool:
+    """The call was responded to: an acked attempt, the call set to handling, engaged or
+    resolved, or its resolution (the "responded" of the handoff record and the figures)."""
+    return (is_acknowledgement(event) or event.kind == RESOLUTION
+            or (event.kind == STATUS and event.data.get("to") in (HANDLING, ENGAGED, RESOLVED)))
+
+
+def is_escalation(event: CallEvent) -> bool:
+    """The call went from ``new`` to ``escalating``: its verdict at recording was escalate."""
+    return event.kind == STATUS and event.data.get("from") == NEW and event.data.get("to") == ESCALATING
+
+
+@dataclass(frozen=True)
+class ResponseMarks:
+    """The first instants the response figures count from a timeline (None: not yet)."""
+
+    first_ack: datetime | None = None
+    first_response: datetime | None = None
+    escalated: datetime | None = None
+
+
+def response_marks(events: Iterable[CallEvent]) -> ResponseMarks:
+    """The earliest acknowledgement, response and escalation among ``events``. Marks only move
+    earlier as events are added, so a store may keep them and fold in each new batch."""
+    def first(test) -> datetime | None:
+        return min((e.at for e in chosen if test(e)), default=None)
+    chosen = list(events)
+    return ResponseMarks(first(is_acknowledgement), first(is_response), first(is_escalation))
+
+
 def status_after_attempt(status: str, outcome: str) -> str | None:
     """The status an attempt moves the call to: an ack while escalating engages the expert."""
     if outcome == ACKED and status == ESCALATING:

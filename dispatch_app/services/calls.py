@@ -378,7 +378,9 @@ def write_prepared(session, prepared: PreparedCall) -> tuple[Call, bool]:
         existing = call_rows.find_by_external_id(session, prepared.call.external_id)
         if existing is not None:
             return existing, False
-    stored, _ = call_rows.insert_call(session, prepared.call, prepared.drafts)
+    triage = prepared.triage
+    wake_count = len(triage.wake) if triage is not None and triage.verdict == "escalate" else None
+    stored, _ = call_rows.insert_call(session, prepared.call, prepared.drafts, wake_count=wake_count)
     return stored, True
 
 

@@ -17,20 +17,21 @@ zone), over the calls received in [start, end):
 - ``breaches``: calls with a response due that were first responded to after it, or not at
   all while it passed before ``at`` (default ``end``);
 - ``escalations``: calls whose verdict at recording was escalate; ``nobody_to_wake``: those
-  of them whose wake list was empty. The call's record keeps the verdict but not the list, so
-  the list is recomputed at the escalation's instant, for the dispatcher who took the call, on
-  the environment as it is now (leave, overrides and rotations are dated, so past nights read
-  true unless their records were edited since).
+  of them whose wake list was empty. The size of the wake list is kept on the call when it is
+  recorded; for calls recorded before it was kept, the list is recomputed at the escalation's
+  instant, for the dispatcher who took the call, on the environment as it is now.
+
+Every figure comes from marks kept on the call row as its events are written
+(``store.review_rows``): a year of a large MSP is two aggregate queries, not a walk over
+timelines.
 """
 from __future__ import annotations
 
 import csv
 import io
-import math
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from dispatch_app import store
 from dispatch_app.domain import gaps as gap_rules
@@ -82,64 +83,77 @@ class FigureRow:
 FIGURE_COLUMNS = tuple(f for f in FigureRow.__dataclass_fields__)
 
 
-def _minutes(a: datetime, b: datetime) -> float:
-    return round((b - a).total_seconds() / 60, 2)
+def _median(ranks: tuple[float, float, float] | None) -> float | None:
+    return None if ranks is None else round((ranks[0] + ranks[1]) / 2 / 60, 2)
 
 
-def _p90(values: list[float]) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
+def _p90(ranks: tuple[float, float, float] | None) -> float | None:
+    return None if ranks is None else round(ranks[2] / 60, 2)
 
 
-def _median(values: list[float]) -> float | None:
-    return round(statistics.median(values), 2) if values else None
+def months_between(start: datetime, end: datetime, tz) -> list[review_rows.Month]:
+    """The calendar months of ``tz`` that [start, end) touches, each clipped to the range, as
+    (``YYYY-MM``, UTC start, UTC end)."""
+    out = []
+    cursor = start
+    while cursor < end:
+        local = cursor.astimezone(tz)
+        year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+        following = datetime(year, month, 1, tzinfo=tz).astimezone(timezone.utc)
+        out.append((local.strftime("%Y-%m"), cursor, min(following, end)))
+        cursor = following
+    return out
 
 
 def response_figures(db: Database, *, actor: str | None, start: datetime, end: datetime,
                      at: datetime | None = None, nobody_to_wake: bool = True) -> list[FigureRow]:
     """Rows per client, priority and month, sorted so; see the module's docstring for each
-    figure. ``nobody_to_wake`` False skips the recomputed wake lists (the count is then 0)."""
+    figure. ``nobody_to_wake`` False skips recomputing the wake lists of calls recorded before
+    their size was kept (those then count 0)."""
     if end <= start:
         raise DispatchError("--to must be after --from")
     at = at or end
     with db.session(read_only=True) as session:
         people.require_role(people.actor(session, actor), *FIGURE_ROLES, action="reading response figures")
-        facts = review_rows.call_figures(session, start, end)
-        env = store.load_environment(session, calendar_factory=_calendar) if nobody_to_wake else None
         tz = zone(store.load_msp(session).timezone)  # type: ignore[union-attr]
-    groups: dict[tuple[str, str, str], list[review_rows.CallFigures]] = defaultdict(list)
-    for f in facts:
-        month = f.received_at.astimezone(tz).strftime("%Y-%m")
-        groups[(f.client or "(unmatched)", f.priority or "-", month)].append(f)
-    empty = _NobodyToWake(env) if env is not None else None
+        months = months_between(start.astimezone(timezone.utc), end.astimezone(timezone.utc), tz)
+        counts = review_rows.figure_counts(session, months, at)
+        acks = review_rows.figure_ranks(session, months, "ack_seconds")
+        engages = review_rows.figure_ranks(session, months, "engage_seconds")
+        unknown = [] if not nobody_to_wake or not any(c.unknown_wake for c in counts) else \
+            review_rows.escalations_without_wake_count(session, months)
+        env = store.load_environment(session, calendar_factory=_calendar) if unknown else None
+    recomputed: dict[tuple, int] = defaultdict(int)
+    if env is not None:
+        empty = _NobodyToWake(env)
+        labels = {label: (a, b) for label, a, b in months}
+        for call in unknown:
+            label = next(m for m, (a, b) in labels.items() if a <= call.received_at < b)
+            recomputed[(call.client, call.priority, label)] += empty(call)
     rows = []
-    for (client, priority, month), calls in sorted(groups.items()):
-        acks = [_minutes(c.received_at, c.first_ack) for c in calls if c.first_ack is not None]
-        engages = [_minutes(c.received_at, c.first_response) for c in calls if c.first_response is not None]
-        breaches = sum(1 for c in calls if c.response_due is not None and (
-            (c.first_response is None and c.response_due < at) or
-            (c.first_response is not None and c.first_response > c.response_due)))
-        escalated = [c for c in calls if c.escalated_at is not None]
+    for c in counts:
+        key = (c.client, c.priority, c.month)
+        ack, engage = acks.get(key), engages.get(key)
         rows.append(FigureRow(
-            client=client, priority=priority, month=month, calls=len(calls),
-            acked=len(acks), ack_median_minutes=_median(acks), ack_p90_minutes=_p90(acks),
-            engaged=len(engages), engage_median_minutes=_median(engages), engage_p90_minutes=_p90(engages),
-            breaches=breaches, escalations=len(escalated),
-            nobody_to_wake=sum(1 for c in escalated if empty is not None and empty(c)),
+            client=c.client or "(unmatched)", priority=c.priority or "-", month=c.month, calls=c.calls,
+            acked=c.acked, ack_median_minutes=_median(ack), ack_p90_minutes=_p90(ack),
+            engaged=c.engaged, engage_median_minutes=_median(engage), engage_p90_minutes=_p90(engage),
+            breaches=c.breaches, escalations=c.escalations,
+            nobody_to_wake=c.nobody_to_wake + recomputed[key],
         ))
+    rows.sort(key=lambda r: (r.client, r.priority, r.month))
     return rows
 
 
 class _NobodyToWake:
-    """Whether an escalated call's wake list was empty, recomputed (see the module docstring)."""
+    """Whether the wake list of an escalated call was empty, recomputed at its escalation for
+    the dispatcher who took it, on the environment as it is now (see the module's docstring)."""
 
     def __init__(self, env: Environment):
         self.env = env
         self._holders: dict[datetime, list] = {}
 
-    def __call__(self, call: review_rows.CallFigures) -> bool:
+    def __call__(self, call: review_rows.EscalatedCall) -> bool:
         env = self.env
         client = env.client(call.client) if call.client else None
         if client is None:

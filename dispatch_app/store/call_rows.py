@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy import and_, case, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from dispatch_app.domain.timeline import (
@@ -23,7 +23,9 @@ from dispatch_app.domain.timeline import (
     Call,
     CallEvent,
     EventDraft,
+    ResponseMarks,
     chain_events,
+    response_marks,
 )
 from dispatch_app.store.tables import (
     CallEventRow,
@@ -71,9 +73,12 @@ def _rows(session: Session, statement):
 # ---------------------------------------------------------------- writing
 
 
-def insert_call(session: Session, call: Call, drafts: Sequence[EventDraft]) -> tuple[Call, list[CallEvent]]:
-    """Store a new call (its ``id`` is ignored) with its first events, chained from the start."""
+def insert_call(session: Session, call: Call, drafts: Sequence[EventDraft], *,
+                wake_count: int | None = None) -> tuple[Call, list[CallEvent]]:
+    """Store a new call (its ``id`` is ignored) with its first events, chained from the start;
+    ``wake_count``: how many the wake list named, for a call recorded with the verdict escalate."""
     values = {
+        "wake_count": wake_count,
         "client_id": call.client, "system_id": call.system, "impact": call.impact, "summary": call.summary,
         "caller_name": call.caller_name, "caller_phone": call.caller_phone, "contact": call.contact,
         "source": call.source, "external_id": call.external_id, "received_at": call.received_at,
@@ -97,7 +102,7 @@ def append_events(session: Session, call_id: int, drafts: Sequence[EventDraft],
                   changes: Mapping[str, Any] | None = None) -> tuple[Call, list[CallEvent]]:
     """Chain ``drafts`` after the call's head and store them; ``changes`` updates the call's
     own columns (status, priority, ...) in the same statement that moves the head."""
-    head = _rows(session, select(CALLS.c.head_hash, CALLS.c.event_count)
+    head = _rows(session, select(CALLS.c.head_hash, CALLS.c.event_count, CALLS.c.received_at)
                  .where(CALLS.c.id == call_id).with_for_update()).first()
     if head is None:
         raise LookupError(f"no call {call_id}")
@@ -115,11 +120,27 @@ def append_events(session: Session, call_id: int, drafts: Sequence[EventDraft],
     values: dict[str, Any] = dict(changes or {})
     if events:
         values.update(head_hash=events[-1].hash, event_count=events[-1].seq)
+        values.update(_marks(response_marks(events), head.received_at))
     values["version"] = CALLS.c.version + 1
     _rows(session, update(CALLS).where(CALLS.c.id == call_id).values(**values))
     call = load_call(session, call_id)
     assert call is not None
     return call, events
+
+
+def _marks(marks: ResponseMarks, received_at: datetime) -> dict[str, Any]:
+    """Column values that keep the earliest of each stored mark and the new events' marks."""
+    values: dict[str, Any] = {}
+    for column, seconds, mark in (("first_ack_at", "ack_seconds", marks.first_ack),
+                                  ("first_response_at", "engage_seconds", marks.first_response),
+                                  ("escalated_at", None, marks.escalated)):
+        if mark is None:
+            continue
+        earlier = or_(CALLS.c[column].is_(None), CALLS.c[column] > mark)
+        values[column] = case((earlier, literal(mark, CALLS.c[column].type)), else_=CALLS.c[column])
+        if seconds is not None:
+            values[seconds] = case((earlier, (mark - received_at).total_seconds()), else_=CALLS.c[seconds])
+    return values
 
 
 # ---------------------------------------------------------------- reading

@@ -293,6 +293,16 @@ class CallRow(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(index=True)
     runbook_request: Mapped[str | None] = mapped_column(index=True)
     """``open`` when the resolver asked for a runbook change, ``closed`` once a lead did it."""
+    first_ack_at: Mapped[datetime | None]
+    first_response_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    ack_seconds: Mapped[float | None]
+    engage_seconds: Mapped[float | None]
+    """The response figures' marks (``timeline.response_marks``), kept as events are appended
+    (migration 0005), with the seconds from ``received_at`` so the figures are one SQL query."""
+    wake_count: Mapped[int | None]
+    """How many people the wake list named when the call was recorded with the verdict
+    escalate (0: nobody to wake); null when not escalated at recording, or recorded before 0005."""
     head_hash: Mapped[str]
     event_count: Mapped[int]
     version: Mapped[int] = mapped_column(default=1, server_default="1")

@@ -4,14 +4,22 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import select
 
+from dispatch_app.domain import timeline as tl
 from dispatch_app.domain.model import Unavailability
 from dispatch_app.errors import NotAllowed
 from dispatch_app.services import calls, editing, review, schedule
-from night import FRIDAY_NIGHT, at, db, northwind_url, scripted_night  # noqa: F401 - fixtures
+from dispatch_app.store import call_rows
+from dispatch_app.store.call_rows import CALLS
+from dispatch_app.store.database import MIGRATIONS
+from night import FRIDAY_NIGHT, at, db, execute, northwind_url, scripted_night  # noqa: F401 - fixtures
 
 START, END = at(-24 * 60), at(24 * 60)
 
@@ -107,3 +115,63 @@ def test_stale_runbooks_and_marking_one_reviewed(db):
     assert review.stale_runbooks(db, at=FRIDAY_NIGHT + timedelta(days=100)) == []
     assert [c.action for c in editing.history(db, "runbooks", "acme/bridge-restart")] == ["updated", "reviewed"]
     assert editing.get_record(db, "runbooks", "acme/bridge-restart").version == record.version + 1
+
+
+def test_calls_recorded_before_wake_lists_were_kept_are_recomputed(db):
+    """Calls from before migration 0005 have no wake_count: their wake list is recomputed."""
+    test_an_escalation_with_nobody_to_wake_is_counted(db)
+    execute(db, "UPDATE calls SET wake_count = NULL")
+    rows = by_key(review.response_figures(db, actor="root", start=START, end=END))
+    assert (rows[("riverside", "P1")].escalations, rows[("riverside", "P1")].nobody_to_wake) == (1, 1)
+    skipped = by_key(review.response_figures(db, actor="root", start=START, end=END, nobody_to_wake=False))
+    assert skipped[("riverside", "P1")].nobody_to_wake == 0
+
+
+def test_the_marks_kept_on_each_call_are_its_timelines(db):
+    """The stored marks equal timeline.response_marks over the call's events, after every write
+    of the scripted night, and migration 0005 computes the same marks for existing calls."""
+    scripted_night(db)
+
+    def stored():
+        with db.engine.connect() as connection:
+            return {row.id: row for row in connection.execute(select(CALLS))}
+
+    def expected(call_id):
+        with db.session() as session:
+            events = call_rows.load_events(session, call_id)
+        return tl.response_marks(events)
+
+    kept = stored()
+    assert any(row.first_ack_at for row in kept.values()) and any(row.escalated_at for row in kept.values())
+    for call_id, row in kept.items():
+        marks = expected(call_id)
+        assert (row.first_ack_at, row.first_response_at, row.escalated_at) == (
+            marks.first_ack, marks.first_response, marks.escalated), call_id
+        if marks.first_ack is not None:
+            assert row.ack_seconds == (marks.first_ack - row.received_at).total_seconds()
+    before = review.response_figures(db, actor="morgan", start=START, end=END)
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+        command.upgrade(config, "head")
+    migrated = stored()
+    for call_id, row in kept.items():
+        again = migrated[call_id]
+        assert (again.first_ack_at, again.first_response_at, again.escalated_at, again.ack_seconds,
+                again.engage_seconds) == (row.first_ack_at, row.first_response_at, row.escalated_at,
+                                          row.ack_seconds, row.engage_seconds)
+        assert again.wake_count is None
+    assert review.response_figures(db, actor="morgan", start=START, end=END) == before
+
+
+def test_months_follow_the_msp_time_zone_and_clip_to_the_range():
+    chicago = ZoneInfo("America/Chicago")
+    start = datetime(2026, 10, 15, tzinfo=timezone.utc)
+    end = datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)  # Dec 1 00:00 in Chicago
+    months = review.months_between(start, end, chicago)
+    assert [m[0] for m in months] == ["2026-10", "2026-11"]
+    assert months[0][1] == start and months[1][1] == datetime(2026, 11, 1, 5, 0, tzinfo=timezone.utc)
+    assert months[-1][2] == end
