@@ -1,7 +1,8 @@
 """A large synthetic MSP as a bundle (BUNDLE.md), for benchmarks and large round-trip tests.
 
 ``build(scale=1.0, seed=1)`` returns the bundle as plain data: at scale 1, 1,500 clients with
-15,000 systems, 300 technicians, 40 rotations with overrides, and leave. Deterministic for a seed.
+15,040 systems (``client-0000`` has 50, the others 10), 300 technicians, 40 rotations with
+overrides (``rot-00`` has 10 members), and leave. Deterministic for a seed.
 """
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def build(scale: float = 1.0, seed: int = 1, start: date = date(2026, 11, 2)) ->
             "timezone": rng.choice(ZONES[:4]),
             "start": f"{start.isoformat()}T{rng.choice(['08:00', '09:00', '17:00'])}",
             "length": rng.choice(["1w", "1w", "1d", "2d", "12h"]),
-            "members": rng.sample(tech_ids, rng.randint(3, 10)),
+            "members": rng.sample(tech_ids, 10 if i == 0 else rng.randint(3, 10)),
         }
         if rng.random() < 0.6:
             rotation["active"] = rng.choice(WINDOWS)
@@ -65,7 +66,7 @@ def build(scale: float = 1.0, seed: int = 1, start: date = date(2026, 11, 2)) ->
     clients = []
     for c in range(n_clients):
         systems = []
-        n_systems = 10
+        n_systems = 50 if c == 0 else 10
         for s in range(n_systems):
             fix_level = rng.choice([1, 2, 2, 3, 4, 4])
             system = {

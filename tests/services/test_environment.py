@@ -276,7 +276,7 @@ def test_export_then_import_of_a_large_generated_msp_gives_the_same_database(
     from benchmarks.synthetic import write as write_synthetic
     from dispatch_app.services.database import open_database
 
-    source = write_synthetic(tmp_path / "large.yaml", scale=0.05, seed=3)  # 75 clients, 750 systems
+    source = write_synthetic(tmp_path / "large.yaml", scale=0.05, seed=3)  # 75 clients, 790 systems
     environment.import_bundle(database, source, actor=None)
     exported = tmp_path / "exported.json"
     environment.export_bundle(database, exported, actor=None)
@@ -284,7 +284,7 @@ def test_export_then_import_of_a_large_generated_msp_gives_the_same_database(
     other = open_database(f"sqlite:///{tmp_path / 'other.db'}")
     environment.import_bundle(other, exported, actor=None)
     first, second = environment.load_environment(database), environment.load_environment(other)
-    assert len(first.clients) == 75 and sum(len(c.systems) for c in first.clients) == 750
+    assert len(first.clients) == 75 and sum(len(c.systems) for c in first.clients) == 790
     assert first == second
 
     lead = next(t.id for t in first.technicians if "lead" in t.roles)
