@@ -25,6 +25,7 @@ COMMANDS = {
     "triage": ("triage", "the verdict for a call: handle, escalate or defer"),
     "oncall": ("schedule", "who is on call in each rotation"),
     "gaps": ("schedule", "coverage gaps over a time range"),
+    "oncall-calendar": ("oncall_calendar", "on call as an iCalendar file, for people's own calendars"),
     "call": ("calls", "record a call (add) or show one with its timeline (show)"),
     "calls": ("calls", "the queue, most urgent first"),
     "attempt": ("calls", "record a contact attempt to a technician"),

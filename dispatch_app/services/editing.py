@@ -25,6 +25,10 @@ nothing written, the caller keeps the user's text), validate, write with
 ``store.save_environment`` (which bumps the version of what changed only), append one row to
 the record's history with the fields that changed. A save that changes nothing writes no
 history and leaves the version alone. Roles: lead or admin, checked here.
+
+For an editing form: :func:`get_record_data` answers the record as the bundle spells it (what a
+form of text fields holds), and :func:`check_record` runs a save's checks, the validator
+included, without writing (for checking as the user types).
 """
 from __future__ import annotations
 
@@ -48,8 +52,9 @@ from dispatch_app.store import Database
 from dispatch_app.store import edit_rows
 from dispatch_app.store.edit_rows import RecordChange
 
-__all__ = ["EDIT_ROLES", "KINDS", "Record", "RecordChange", "Saved", "StaleSave", "delete_record", "get_record",
-           "history", "list_overrides", "save_record"]
+__all__ = ["EDIT_ROLES", "KINDS", "Record", "RecordChange", "RecordData", "Saved", "StaleSave", "check_record",
+           "delete_record", "get_record", "get_record_data", "history", "list_overrides", "runbook_secret_findings",
+           "save_record"]
 
 EDIT_ROLES = ("lead",)
 KINDS = edit_rows.EDIT_KINDS
@@ -122,6 +127,59 @@ def get_record(db: Database, kind: str, key: str) -> Record:
     return Record(_pick(env, kind, key, override_keys), stamp.version, stamp.updated_by, stamp.updated_at)
 
 
+@dataclass(frozen=True)
+class RecordData:
+    """A record as an editing form holds it: its fields as the bundle spells them (what
+    :func:`save_record` and :func:`check_record` take back as a mapping), its version line,
+    and what the form's pickers need. ``client`` is the record's client, whole (its systems
+    and runbooks), for clients, systems and runbooks; ``under`` is the system a runbook sits
+    under (None: client-wide); ``timezone`` is the zone the record's instants without an
+    offset are read in (the MSP's for leave, the rotation's for an override)."""
+
+    kind: str
+    key: str
+    data: dict[str, Any]
+    version: int
+    updated_by: str | None
+    updated_by_name: str | None
+    updated_at: datetime | None
+    client: Client | None = None
+    under: str | None = None
+    timezone: str = "UTC"
+
+
+def get_record_data(db: Database, kind: str, key: str) -> RecordData:
+    """The record ``kind``/``key`` for an editing form (see :class:`RecordData`); open to anyone."""
+    _check_kind(kind)
+    with db.session(read_only=True) as session:
+        stamp = edit_rows.record_stamp(session, kind, key)
+        if stamp is None:
+            raise NotFound(f"no {_SINGULAR[kind]} {key!r}")
+        client_id = _client_of(kind, key)
+        env = store.load_environment(session, clients=[client_id] if client_id else [], calendar_factory=_calendar)
+        override_keys = edit_rows.override_keys(session) if kind == "overrides" else []
+    value = _pick(env, kind, key, override_keys)
+    if value is None:
+        raise NotFound(f"no {_SINGULAR[kind]} {key!r}")
+    data = _record_data(env, kind, value)
+    if kind == "systems":
+        data.pop("runbooks", None)
+    client = env.client(client_id) if client_id else None
+    under = None
+    if kind == "runbooks" and client is not None:
+        under = next((s.id for s in client.systems if any(r.id == value.id for r in s.runbooks)), None)
+    zone = env.msp.timezone
+    if kind == "rotations":
+        zone = value.timezone
+    elif kind == "overrides":
+        zone = next((r.timezone for r in env.rotations if r.id == value.rotation), zone)
+    elif client is not None:
+        zone = client.timezone
+    editor = env.technician(stamp.updated_by) if stamp.updated_by else None
+    return RecordData(kind, key, data, stamp.version, stamp.updated_by, editor.name if editor else None,
+                      stamp.updated_at, client, under, zone)
+
+
 def list_overrides(db: Database) -> list[tuple[str, Override, int]]:
     """Every override with its key and version, in listed order (the last listed wins)."""
     with db.session(read_only=True) as session:
@@ -162,7 +220,8 @@ def _pick(env: Environment, kind: str, key: str, override_keys: list[str]) -> An
 
 class _EditValidator(Validator):
     """The importer's validator on a fragment made from the database: an iCalendar rotation's
-    calendar is the stored one (there is no file to read)."""
+    calendar is the stored one (there is no file to read), or the one a saved ``Rotation``
+    carries (``schedule.import_rotation_ical`` read and checked its file)."""
 
     def __init__(self, calendars: Mapping[str, Any]):
         super().__init__(Path("."))
@@ -229,31 +288,12 @@ def _new_key(kind: str, key: str | None, value: Any) -> str:
 
 def _write(db: Database, *, actor: str | None, kind: str, key: str | None, value: Any,
            expected_version: int | None, at: datetime, under: str | None, delete: bool) -> Saved:
-    if not delete and not isinstance(value, (_TYPES[kind], Mapping)):
-        raise DispatchError(f"a {_SINGULAR[kind]} is saved from a {_TYPES[kind].__name__} or its bundle mapping, "
-                            f"got {type(value).__name__}")
+    _check_value(kind, value, delete)
     with db.session(write=True) as session:
         who = people.actor(session, actor)
         people.require_role(who, *EDIT_ROLES, action=f"editing {kind}")
         change = store.record_change(session, at=at)  # first: concurrent editors queue here
-        creating = False
-        if kind == "overrides" and key is None:
-            creating = True
-        elif kind in ("systems", "runbooks") and not delete:
-            stamp = edit_rows.record_stamp(session, kind, key)  # type: ignore[arg-type]
-            given = _new_key(kind, key, value)
-            creating = stamp is None and expected_version is None
-            if not creating and given != key:
-                raise DispatchError(f"id: cannot be changed ({key!r}); add a new {_SINGULAR[kind]} and delete this one")
-        elif key is None:
-            creating = True
-            key = _new_key(kind, key, value)
-            if edit_rows.record_stamp(session, kind, key) is not None:
-                creating = True  # the validator reports the duplicate id with the importer's message
-        elif not delete and _new_key(kind, key, value) != key and kind != "overrides":
-            raise DispatchError(f"id: cannot be changed ({key!r}); add a new {_SINGULAR[kind]} and delete this one")
-        if kind == "overrides" and not creating and not delete:
-            raise DispatchError("an override is not edited: remove it and add the one you want")
+        key, creating = _resolve(session, kind, key, value, expected_version, delete)
 
         if not creating:
             stamp = edit_rows.record_stamp(session, kind, key)  # type: ignore[arg-type]
@@ -264,11 +304,8 @@ def _write(db: Database, *, actor: str | None, kind: str, key: str | None, value
                 deleted = next((c for c in reversed(past) if c.action == "deleted"), None)
                 raise _stale(kind, key, stamp, deleted)  # type: ignore[arg-type]
 
-        env = store.load_environment(session, calendar_factory=_calendar)
-        override_keys = edit_rows.override_keys(session)
-        before_value = None if creating else _pick(env, kind, key, override_keys)  # type: ignore[arg-type]
-        edit = _Edit(env, kind, key, value, before_value, under, delete, override_keys)
-        new_env, after_value, warnings = edit.apply()
+        env, new_env, before_value, after_value, warnings = _validated(
+            session, kind, key, value, creating=creating, under=under, delete=delete, every_client=True)
 
         store.save_environment(session, new_env, replace=True, actor=who.id, at=at)
         if kind == "overrides" and creating:
@@ -287,6 +324,73 @@ def _write(db: Database, *, actor: str | None, kind: str, key: str | None, value
             action = "deactivated"  # a technician named by past calls is kept, inactive
         edit_rows.append_change(session, RecordChange(kind, key, action, version, who.id, at, diff))  # type: ignore[arg-type]
     return Saved(kind, key, version, True, change, warnings, diff)  # type: ignore[arg-type]
+
+
+def check_record(db: Database, *, kind: str, key: str | None, value: Any, expected_version: int | None = None,
+                 under: str | None = None) -> list[str]:
+    """The problems a save of ``value`` would be refused with, in the importer's words (empty:
+    it would be accepted), for checking a form as the user types. The same checks as
+    :func:`save_record` (key, id, the importer's validator) except two that depend on the
+    moment of saving: the role and the version. Nothing is written; reading is open to anyone."""
+    _check_kind(kind)
+    if key is None and kind in ("systems", "runbooks"):
+        return [f"a new {_SINGULAR[kind]} needs its client: give key 'client/{_SINGULAR[kind]}-id'"]
+    try:
+        _check_value(kind, value, False)
+        with db.session(read_only=True) as session:
+            key, creating = _resolve(session, kind, key, value, expected_version, False)
+            if not creating and edit_rows.record_stamp(session, kind, key) is None:  # type: ignore[arg-type]
+                creating = True  # deleted meanwhile: a save offers to make it again
+            _validated(session, kind, key, value, creating=creating, under=under, delete=False, every_client=False)
+    except DispatchError as error:
+        return list(error.problems)
+    return []
+
+
+def _check_value(kind: str, value: Any, delete: bool) -> None:
+    if not delete and not isinstance(value, (_TYPES[kind], Mapping)):
+        raise DispatchError(f"a {_SINGULAR[kind]} is saved from a {_TYPES[kind].__name__} or its bundle mapping, "
+                            f"got {type(value).__name__}")
+
+
+def _resolve(session, kind: str, key: str | None, value: Any, expected_version: int | None,
+             delete: bool) -> tuple[str | None, bool]:
+    """The record's key (a new one named from its id) and whether the save creates it; a
+    changed id or an edited override is refused."""
+    creating = False
+    if kind == "overrides" and key is None:
+        creating = True
+    elif kind in ("systems", "runbooks") and not delete:
+        stamp = edit_rows.record_stamp(session, kind, key)  # type: ignore[arg-type]
+        given = _new_key(kind, key, value)
+        creating = stamp is None and expected_version is None
+        if not creating and given != key:
+            raise DispatchError(f"id: cannot be changed ({key!r}); add a new {_SINGULAR[kind]} and delete this one")
+    elif key is None:
+        creating = True  # a duplicate id is reported by the validator, with the importer's message
+        key = _new_key(kind, key, value)
+    elif not delete and _new_key(kind, key, value) != key and kind != "overrides":
+        raise DispatchError(f"id: cannot be changed ({key!r}); add a new {_SINGULAR[kind]} and delete this one")
+    if kind == "overrides" and not creating and not delete:
+        raise DispatchError("an override is not edited: remove it and add the one you want")
+    return key, creating
+
+
+def _validated(session, kind: str, key: str | None, value: Any, *, creating: bool, under: str | None, delete: bool,
+               every_client: bool) -> tuple[Environment, Environment, Any, Any, tuple[str, ...]]:
+    """The edit applied to the stored environment through the importer's validator: the
+    environment before and after, the record before and after, and the import's warnings.
+    Raises DispatchError with the problems. ``every_client`` False reads only the record's
+    client (enough to check; a write needs them all)."""
+    client = _client_of(kind, key or "") if kind != "clients" else (
+        key or (value.get("id") if isinstance(value, Mapping) else getattr(value, "id", None)))
+    wanted = None if every_client or (kind == "technicians" and delete) else ([client] if client else [])
+    env = store.load_environment(session, clients=wanted, calendar_factory=_calendar)
+    override_keys = edit_rows.override_keys(session)
+    before_value = None if creating else _pick(env, kind, key, override_keys)  # type: ignore[arg-type]
+    edit = _Edit(env, kind, key, value, before_value, under, delete, override_keys)
+    new_env, after_value, warnings = edit.apply()
+    return env, new_env, before_value, after_value, warnings
 
 
 # ---------------------------------------------------------------- the edit as bundle data
@@ -357,7 +461,10 @@ class _Edit:
             env, clients=env.clients if whole_staff_check else ((client,) if client is not None else ()))
         data = environment_to_data(fragment)
         path = self._place(data, client)
-        validator = _EditValidator({r.calendar.source: r.calendar for r in env.rotations if r.calendar is not None})
+        calendars = {r.calendar.source: r.calendar for r in env.rotations if r.calendar is not None}
+        if kind == "rotations" and isinstance(self.value, Rotation) and self.value.calendar is not None:
+            calendars[self.value.calendar.source] = self.value.calendar  # a file read and checked by the caller
+        validator = _EditValidator(calendars)
         checked = validator.bundle(data)
         problems = [_relative(p, path, self.client_id) for p in validator.problems]
         if problems or checked is None:

@@ -14,7 +14,6 @@ from datetime import datetime
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QInputDialog,
     QMessageBox,
     QFrame,
@@ -32,6 +31,7 @@ from dispatch_app.errors import DispatchError, NotFound
 from dispatch_app.services.people import ANONYMOUS, Actor
 from dispatch_app.ui.alerts import Notifier, P1Banner
 from dispatch_app.ui.backend import Backend, ShiftState
+from dispatch_app.ui.care.stale_marks import StaleMarks
 from dispatch_app.ui.clock import ViewerClock
 from dispatch_app.ui.context import Context
 from dispatch_app.ui.dialogs.call_actions import AssignDialog, AuthorizeDialog, PriorityDialog
@@ -122,6 +122,8 @@ class MainWindow(QMainWindow):
         self._database_ok = True
         self._lost_reason = ""
         self._demo = demo
+        self._windows: dict[str, QWidget] = {}
+        self.bundle_dialog: QWidget | None = None
 
         self.setWindowTitle("Dispatch Console" + (" — DEMO" if demo else ""))
         if icon is not None:
@@ -173,6 +175,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._restore_layout()
 
+        self.stale_marks = StaleMarks(self.context(), self.environment_pane, parent=self)
         self.environment_pane.client_picked.connect(self.events.client_chosen)
         self.events.client_chosen.connect(self._on_client_chosen)
         self.events.environment_loaded.connect(self._on_environment_loaded)
@@ -312,9 +315,6 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         self.new_call_action = self._action("&New call…", "Ctrl+N", self.new_call,
                                             "Take a call: find the caller, see the verdict, save", file_menu)
-        self.import_action = self._action("&Import environment…", "Ctrl+I", self.import_environment,
-                                          "Load an environment bundle (needs the lead role, except into an empty database)",
-                                          file_menu)
         self.reload_action = self._action("&Reload environment", "F5", self.reload_environment,
                                           "Read the environment again from the database", file_menu)
         file_menu.addSeparator()
@@ -368,6 +368,28 @@ class MainWindow(QMainWindow):
         call_menu.addSeparator()
         self.open_p1_action = self._action("&Go to the new P1", "Ctrl+G", self.open_p1,
                                            "Open the call the P1 banner announces", call_menu)
+
+        environment_menu = bar.addMenu("&Environment")
+        self.editor_action = self._action("&Edit environment…", "Ctrl+E", self.open_editor,
+                                          "The lead's editor: clients, agreements, systems, runbooks, technicians, "
+                                          "rotations, overrides and leave, with each record's history",
+                                          environment_menu)
+        self.schedules_action = self._action("S&chedules…", "Ctrl+Shift+O", self.open_schedules,
+                                             "Who is on call, a week or a month at a time: overrides, leave, holes; "
+                                             "iCalendar in and out", environment_menu)
+        self.runbook_care_action = self._action("&Runbook care…", "Ctrl+Shift+B", self.open_runbook_care,
+                                                "Stale runbooks to review, and the changes resolved calls asked for",
+                                                environment_menu)
+        environment_menu.addSeparator()
+        self.import_action = self._action("&Import environment…", "Ctrl+I", self.import_environment,
+                                          "Load an environment bundle: a dry run first, every problem with its path "
+                                          "(needs the lead role, except into an empty database)", environment_menu)
+        self.export_action = self._action("E&xport environment…", "Ctrl+Shift+X", self.export_environment,
+                                          "Write the environment as a bundle", environment_menu)
+        review_menu = bar.addMenu("Re&view")
+        self.review_action = self._action("&Manager's review…", "Ctrl+Shift+R", self.open_review,
+                                          "Handoffs to review, coverage gaps, knowledge risk, what-if for leave and "
+                                          "swaps, response figures", review_menu)
 
         shift_menu = bar.addMenu("&Shift")
         self.start_shift_action = self._action("&Start my shift", "Ctrl+Shift+S", self.start_shift,
@@ -453,17 +475,54 @@ class MainWindow(QMainWindow):
         self._show_call_client()  # the intake showed its caller's client: back to the call's
         self.activateWindow()
 
+    # ------------------------------------------------------------ the lead's and the manager's windows
+
+    def _show_window(self, name: str, make: Callable[[], QWidget]) -> QWidget:
+        """One window of each kind, made on first use and brought to the front after."""
+        window = self._windows.get(name)
+        if window is None:
+            window = self._windows[name] = make()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def open_editor(self) -> QWidget:
+        def make() -> QWidget:
+            from dispatch_app.ui.editor import EditorWindow
+
+            editor = EditorWindow(self.context(), self)
+            editor.environment_changed.connect(lambda _saved: self.reload_environment())
+            return editor
+        return self._show_window("editor", make)
+
+    def open_schedules(self) -> QWidget:
+        from dispatch_app.ui.schedule import ScheduleWindow
+
+        return self._show_window("schedules", lambda: ScheduleWindow(self.context(), self))
+
+    def open_runbook_care(self) -> QWidget:
+        from dispatch_app.ui.care import RunbookCareWindow
+
+        return self._show_window("runbook_care", lambda: RunbookCareWindow(self.context(), self))
+
+    def open_review(self) -> QWidget:
+        from dispatch_app.ui.review import ReviewWindow
+
+        return self._show_window("review", lambda: ReviewWindow(self.context(), self))
+
     def import_environment(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import environment bundle", "",
-                                              "Bundles (*.yaml *.yml *.json);;All files (*)")
-        if not path:
-            return
-        def imported(report) -> None:
-            self.messages.info(report.describe().splitlines()[0])
-            self.reload_environment(then_sign_in=self.actor is ANONYMOUS)
-        self.tasks.run(lambda: self.backend.import_bundle(path, actor=self.actor.id, at=self.clock.now()),
-                       write=True, name="import", on_done=imported,
-                       on_error=lambda error: self.messages.error("Import refused: " + "; ".join(error.problems)))
+        from dispatch_app.ui.dialogs.bundle_dialog import BundleImportDialog
+
+        dialog = self.bundle_dialog = BundleImportDialog(self.context(), self)
+        dialog.imported.connect(lambda _report: self.reload_environment(then_sign_in=self.actor is ANONYMOUS))
+        dialog.open()
+
+    def export_environment(self) -> None:
+        from dispatch_app.ui.dialogs.bundle_dialog import BundleExportDialog
+
+        self.bundle_dialog = BundleExportDialog(self.context(), self)
+        self.bundle_dialog.open()
 
     # ------------------------------------------------------------ calls
 

@@ -6,6 +6,9 @@ runner); runbooks are Markdown, shown safest first.
 from __future__ import annotations
 
 
+from collections.abc import Iterable
+from datetime import timedelta
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_app.domain.model import Client, Environment, Runbook, System
+from dispatch_app.services.review import StaleRunbook
 from dispatch_app.ui.clock import ViewerClock
 from dispatch_app.ui.models.environment import (
     CRITICALITY_MARK,
@@ -78,6 +82,7 @@ class EnvironmentPane(QWidget):
         self._client: Client | None = None
         self._viewer_level = 1
         self._on_call: frozenset[str] = frozenset()
+        self._stale: dict[tuple[str, str], StaleRunbook] = {}
 
         title = QLabel("CLIENT ENVIRONMENT")
         title.setProperty("role", "pane-title")
@@ -185,6 +190,27 @@ class EnvironmentPane(QWidget):
             self._client = env.client(self._client.id)
         self._render()
 
+    def set_stale_runbooks(self, items: Iterable[StaleRunbook]) -> None:
+        """Runbooks past their review date (``review.stale_runbooks``): each is marked next to
+        its title, so the dispatcher follows it with care."""
+        stale = {(s.client, s.runbook): s for s in items}
+        if stale == self._stale:
+            return
+        self._stale = stale
+        if self._client is not None and self._env is not None:
+            self._render_system()
+            self._render_client_runbooks(self._client)
+
+    def stale_mark(self, client_id: str, runbook_id: str) -> str:
+        """``⚠ stale: not reviewed for 120 days (review every 90)``, or "" when it is not stale."""
+        found = self._stale.get((client_id, runbook_id))
+        if found is None:
+            return ""
+        if found.last_reviewed is None:
+            return f"⚠ stale: never reviewed (review every {found.review_days})"
+        days = (self._clock.now() - found.last_reviewed) // timedelta(days=1)
+        return f"⚠ stale: not reviewed for {days} day{'s' if days != 1 else ''} (review every {found.review_days})"
+
     def show_client(self, client_id: str | None) -> None:
         if self._env is None:
             return
@@ -259,6 +285,9 @@ class EnvironmentPane(QWidget):
         self.contacts_table.resizeColumnsToContents()
         phones = ", ".join(client.phones) or "none on file"
         self.client_phones.setText(f"Client main numbers: <b>{phones}</b>")
+        self._render_client_runbooks(client)
+
+    def _render_client_runbooks(self, client: Client) -> None:
         self.runbooks_text.setMarkdown(self._runbooks_markdown(
             runbooks_in_order(client.runbooks), "Client-wide runbooks (not tied to one system)"))
 
@@ -348,8 +377,12 @@ class EnvironmentPane(QWidget):
         parts = [f"### {heading}", ""]
         for runbook in runbooks:
             yours = "" if runbook.level <= self._viewer_level else " — above your level: read, do not run"
-            parts += ["---", "", f"#### [L{runbook.level}] {_markdown_escape(runbook.title)}{yours}", "",
-                      runbook.body.strip() or "_(no steps written)_", ""]
+            stale = self.stale_mark(self._client.id, runbook.id) if self._client is not None else ""
+            parts += ["---", "", f"#### [L{runbook.level}] {_markdown_escape(runbook.title)}{yours}"
+                      + (f" · {stale}" if stale else ""), ""]
+            if stale:
+                parts += ["> ⚠ Its review is overdue: it may no longer be true. Follow it with care.", ""]
+            parts += [runbook.body.strip() or "_(no steps written)_", ""]
         return "\n".join(parts)
 
     def _on_picker_activated(self, row: int) -> None:
