@@ -198,6 +198,15 @@ def main() -> int:
     def shot_handoff() -> None:
         save(window.handoff_dialog, "13-handoff-to-acknowledge")
         window.handoff_dialog.reject()
+
+    @step(800)
+    def lead_and_manager() -> None:
+        # the lead's and the manager's windows; each module leaves Jordan signed in (the
+        # schedule's last: it gives the demo week a hole)
+        from resources.screenshots import care, editor, review, schedule
+
+        for module in (editor, care, review, schedule):
+            module.shoot(console, OUT)
         window.close()
         app.quit()
 

@@ -40,7 +40,12 @@ class FigureCounts:
 
 
 def _month(months: Sequence[Month]):
-    return case(*((CALLS.c.received_at < end, literal(label)) for label, _, end in months), else_=literal(""))
+    """The month label of ``received_at``: a balanced tree of comparisons (four for a year, where
+    a flat CASE makes six on average and is most of the query's cost)."""
+    if len(months) == 1:
+        return literal(months[0][0])
+    middle = len(months) // 2
+    return case((CALLS.c.received_at < months[middle][1], _month(months[:middle])), else_=_month(months[middle:]))
 
 
 def _in_range(months: Sequence[Month]):

@@ -123,15 +123,21 @@ class TaskRunner(QObject):
                 if error is not None and not isinstance(error, DispatchError):
                     log.error("cancelled task %s failed", task.name, exc_info=error)
                 return
-            if error is None:
-                if task.on_done is not None:
-                    task.on_done(result)
-            elif isinstance(error, DispatchError):
-                if task.on_error is not None:
-                    task.on_error(error)
+            try:
+                if error is None:
+                    if task.on_done is not None:
+                        task.on_done(result)
+                elif isinstance(error, DispatchError):
+                    if task.on_error is not None:
+                        task.on_error(error)
+                    else:
+                        self.task_failed.emit(error)
                 else:
-                    self.task_failed.emit(error)
-            else:
-                sys.excepthook(type(error), error, error.__traceback__)
+                    sys.excepthook(type(error), error, error.__traceback__)
+            except RuntimeError as gone:
+                if "already deleted" not in str(gone):
+                    raise
+                # The window that asked was closed while the work ran: nobody is left to tell.
+                log.debug("task %s finished after its window was closed", task.name)
         finally:
             self.task_finished.emit(task.name)
