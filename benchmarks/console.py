@@ -192,14 +192,34 @@ print("written", count, "in", round(time.monotonic() - start, 1), "s", flush=Tru
 
 
 def wait_until(app, condition, timeout: float = 30.0) -> None:
-    from PySide6.QtCore import QEventLoop
+    """Run the event loop, as the console's own does, until ``condition()`` holds.
 
+    The main thread waits in the loop (the GIL free for the worker threads) and looks at the
+    condition every millisecond, rather than spinning on ``processEvents``, which would take
+    the GIL from the workers whose time is being measured."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if condition():
+        return
     deadline = time.perf_counter() + timeout
-    while not condition():
-        if time.perf_counter() > deadline:
-            raise SystemExit("timed out waiting for the console")
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
-        time.sleep(0)  # a GIL turn for the worker threads
+    loop = QEventLoop()
+    expired = []
+
+    def look() -> None:
+        if condition():
+            loop.quit()
+        elif time.perf_counter() > deadline:
+            expired.append(True)
+            loop.quit()
+
+    timer = QTimer()
+    timer.setInterval(1)
+    timer.timeout.connect(look)
+    timer.start()
+    loop.exec()
+    timer.stop()
+    if expired:
+        raise SystemExit("timed out waiting for the console")
 
 
 def in_process(url: str, work: Path, bundle_file: Path, arrivals: int, seconds: float,
@@ -216,7 +236,7 @@ def in_process(url: str, work: Path, bundle_file: Path, arrivals: int, seconds: 
     for key, value in (("signed_in_technician", DISPATCHER), ("viewer_timezone", "America/Chicago"),
                        ("notify_new_p1", False)):
         settings.set(key, value)
-    console = build_console(url, settings=settings, resources=resources_dir())
+    console = build_console(url, settings=settings, resources=resources_dir(), settle_heap=True)
     window = console.window
     window.show()
     window.start()

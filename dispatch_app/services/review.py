@@ -21,17 +21,20 @@ zone), over the calls received in [start, end):
   recorded; for calls recorded before it was kept, the list is recomputed at the escalation's
   instant, for the dispatcher who took the call, on the environment as it is now.
 
-Every figure comes from marks kept on the call row as its events are written
-(``store.review_rows``): a year of a large MSP is two aggregate queries, not a walk over
-timelines.
+Every figure comes from marks kept on the call row as its events are written (migration
+0005), summed per client, priority and month into cells kept beside the calls
+(``store.figure_cells``, brought up to date from the calls changed since the last read): a
+year of a large MSP is a read of its cells, not a walk over timelines.
 """
 from __future__ import annotations
 
 import csv
 import io
 from collections import defaultdict
+from operator import itemgetter
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 
 from dispatch_app import store
 from dispatch_app.domain import gaps as gap_rules
@@ -50,7 +53,7 @@ from dispatch_app.errors import DispatchError, NotFound
 from dispatch_app.services import people
 from dispatch_app.services.environment import _calendar, load_environment
 from dispatch_app.store import Database
-from dispatch_app.store import edit_rows, review_rows
+from dispatch_app.store import edit_rows, figure_cells, review_rows
 
 __all__ = ["FigureRow", "StaleRunbook", "WhatIf", "bus_factor_report", "figures_csv", "mark_reviewed",
            "response_figures", "stale_runbooks", "what_if_leave", "what_if_override"]
@@ -63,8 +66,7 @@ REVIEW_ROLES = ("lead",)
 # ---------------------------------------------------------------- response figures
 
 
-@dataclass(frozen=True)
-class FigureRow:
+class FigureRow(NamedTuple):
     client: str
     priority: str
     month: str  # YYYY-MM in the MSP's time zone
@@ -80,15 +82,8 @@ class FigureRow:
     nobody_to_wake: int
 
 
-FIGURE_COLUMNS = tuple(f for f in FigureRow.__dataclass_fields__)
-
-
-def _median(ranks: tuple[float, float, float] | None) -> float | None:
-    return None if ranks is None else round((ranks[0] + ranks[1]) / 2 / 60, 2)
-
-
-def _p90(ranks: tuple[float, float, float] | None) -> float | None:
-    return None if ranks is None else round(ranks[2] / 60, 2)
+FIGURE_COLUMNS = FigureRow._fields
+UNMATCHED, NO_PRIORITY = "(unmatched)", "-"
 
 
 def months_between(start: datetime, end: datetime, tz) -> list[review_rows.Month]:
@@ -109,40 +104,61 @@ def response_figures(db: Database, *, actor: str | None, start: datetime, end: d
                      at: datetime | None = None, nobody_to_wake: bool = True) -> list[FigureRow]:
     """Rows per client, priority and month, sorted so; see the module's docstring for each
     figure. ``nobody_to_wake`` False skips recomputing the wake lists of calls recorded before
-    their size was kept (those then count 0)."""
+    their size was kept (those then count 0).
+
+    Months the range holds whole (or whose clipped part holds no call) are read from the
+    kept cells (``store.figure_cells``), folded up to date first; a month the range cuts
+    through is computed from the calls."""
     if end <= start:
         raise DispatchError("--to must be after --from")
     at = at or end
-    with db.session(read_only=True) as session:
+    with db.session(write=True) as session:
         people.require_role(people.actor(session, actor), *FIGURE_ROLES, action="reading response figures")
-        tz = zone(store.load_msp(session).timezone)  # type: ignore[union-attr]
+        tz_name = store.load_msp(session).timezone  # type: ignore[union-attr]
+        figure_cells.fold(session, tz_name)
+    tz = zone(tz_name)
+    with db.session(read_only=True) as session:
         months = months_between(start.astimezone(timezone.utc), end.astimezone(timezone.utc), tz)
-        counts = review_rows.figure_counts(session, months, at)
-        acks = review_rows.figure_ranks(session, months, "ack_seconds")
-        engages = review_rows.figure_ranks(session, months, "engage_seconds")
-        unknown = [] if not nobody_to_wake or not any(c.unknown_wake for c in counts) else \
-            review_rows.escalations_without_wake_count(session, months)
+        cut = review_rows.months_cut(session, months, [figure_cells.month_bounds(m[0], tz) for m in months])
+        kept = [m[0] for m in months if m not in cut]
+        figures = _rows_from_cells(session, kept, tz, at)
+        computed, unknown_wake = _rows_from_calls(session, cut, tz, at)
+        if computed:
+            figures = sorted(figures + computed, key=itemgetter(0, 1, 2))
+        unknown = [] if not nobody_to_wake or not (unknown_wake or figure_cells.any_unknown_wake(session, kept)) \
+            else review_rows.escalations_without_wake_count(session, months)
         env = store.load_environment(session, calendar_factory=_calendar) if unknown else None
-    recomputed: dict[tuple, int] = defaultdict(int)
     if env is not None:
+        recomputed: dict[tuple, int] = defaultdict(int)
         empty = _NobodyToWake(env)
-        labels = {label: (a, b) for label, a, b in months}
         for call in unknown:
-            label = next(m for m, (a, b) in labels.items() if a <= call.received_at < b)
-            recomputed[(call.client, call.priority, label)] += empty(call)
-    rows = []
-    for c in counts:
-        key = (c.client, c.priority, c.month)
-        ack, engage = acks.get(key), engages.get(key)
-        rows.append(FigureRow(
-            client=c.client or "(unmatched)", priority=c.priority or "-", month=c.month, calls=c.calls,
-            acked=c.acked, ack_median_minutes=_median(ack), ack_p90_minutes=_p90(ack),
-            engaged=c.engaged, engage_median_minutes=_median(engage), engage_p90_minutes=_p90(engage),
-            breaches=c.breaches, escalations=c.escalations,
-            nobody_to_wake=c.nobody_to_wake + recomputed[key],
-        ))
-    rows.sort(key=lambda r: (r.client, r.priority, r.month))
+            label = next(m for m, a, b in months if a <= call.received_at < b)
+            recomputed[(call.client or UNMATCHED, call.priority or NO_PRIORITY, label)] += empty(call)
+        figures = [r._replace(nobody_to_wake=r.nobody_to_wake + recomputed[r[:3]]) if r[:3] in recomputed else r
+                   for r in figures]
+    return figures
+
+
+def _rows_from_cells(session, months: list[str], tz, at: datetime) -> list[FigureRow]:
+    """The rows of the kept cells of ``months``, by client, priority and month."""
+    rows = list(map(FigureRow._make, figure_cells.read(session, months, at, unmatched=UNMATCHED,
+                                                        no_priority=NO_PRIORITY)))
+    unsettled = figure_cells.unsettled(session, months, at)
+    if unsettled:  # some unanswered calls are not yet due at ``at``: count those that are
+        where = {(client or UNMATCHED, priority or NO_PRIORITY, month): (client, priority, month)
+                 for client, priority, month in unsettled}
+        rows = [r._replace(breaches=r.breaches + figure_cells.awaiting_breached(session, where[r[:3]], tz, at))
+                if r[:3] in where else r for r in rows]
     return rows
+
+
+def _rows_from_calls(session, months: list[review_rows.Month], tz, at: datetime) -> tuple[list[FigureRow], bool]:
+    """The rows of the calls received in ``months`` (clipped months), and whether any of their
+    escalations has a wake list of unknown size."""
+    cells = figure_cells.between(session, months, tz, at)
+    return [FigureRow(c.client_id or UNMATCHED, c.priority or NO_PRIORITY, c.month, c.calls, c.acked, c.ack_median,
+                      c.ack_p90, c.engaged, c.engage_median, c.engage_p90, c.late + c.awaiting, c.escalations,
+                      c.nobody_to_wake) for c in cells], any(c.unknown_wake for c in cells)
 
 
 class _NobodyToWake:

@@ -362,3 +362,60 @@ class HandoffRecordRow(Base):
     data: Mapped[dict[str, Any]]
     prev_hash: Mapped[str]
     hash: Mapped[str]
+
+
+# ---------------------------------------------------------------- response figures
+
+
+class FigureCellRow(Base):
+    """The response figures of one client, priority and month (the MSP's): a summary of the
+    calls table kept by ``store/figure_cells.py`` (migration 0006), rebuilt from it at will.
+
+    ``client_id`` and ``priority`` are ``''`` for calls with none. The medians and nearest-rank
+    90th percentiles are minutes, rounded as the figures show them. ``late`` counts calls
+    answered after their response due; ``awaiting`` those with a due and no answer yet
+    (``awaiting_last_due`` the latest such due), breached or not depending on when one looks.
+    """
+
+    __tablename__ = "figure_cells"
+
+    client_id: Mapped[str] = mapped_column(primary_key=True)
+    priority: Mapped[str] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(primary_key=True)
+    calls: Mapped[int]
+    acked: Mapped[int]
+    ack_median: Mapped[float | None]
+    ack_p90: Mapped[float | None]
+    engaged: Mapped[int]
+    engage_median: Mapped[float | None]
+    engage_p90: Mapped[float | None]
+    late: Mapped[int]
+    awaiting: Mapped[int]
+    awaiting_last_due: Mapped[datetime | None]
+    escalations: Mapped[int]
+    nobody_to_wake: Mapped[int]
+    unknown_wake: Mapped[int]
+
+
+class FigureMemberRow(Base):
+    """The cell each call was last counted in, so that a call whose client or priority
+    changed is taken out of its old cell."""
+
+    __tablename__ = "figure_members"
+
+    call_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    client_id: Mapped[str]
+    priority: Mapped[str]
+    month: Mapped[str]
+
+
+class FigureStateRow(Base):
+    """How far the cells are folded: the change counter and the MSP time zone they were
+    computed at (another zone means other months: every cell is rebuilt)."""
+
+    __tablename__ = "figure_state"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    folded_seq: Mapped[int | None] = mapped_column(BigInteger)
+    timezone: Mapped[str | None]

@@ -91,9 +91,11 @@ class MainWindow(QMainWindow):
     """Signals:
         queue_loaded(): a whole read of the queue was applied (at start, after a reset or
             the database's return); the queue model holds its rows.
+        environment_loaded(object): an environment read was applied (the Environment).
     """
 
     queue_loaded = Signal()
+    environment_loaded = Signal(object)
 
     def __init__(self, *, backend: Backend, tasks: TaskRunner, events: AppEvents, messages: MessageBridge,
                  settings: WorkstationSettings, clock: ViewerClock, apply_theme: Callable[[str, float], None] | None = None,
@@ -903,6 +905,7 @@ class MainWindow(QMainWindow):
             self._show_call_client()
         elif self.environment_pane.client is None and env.clients:
             self.events.client_chosen.emit(sorted(env.clients, key=lambda c: c.name.casefold())[0].id)
+        self.environment_loaded.emit(env)
 
     def _on_client_chosen(self, client_id: str) -> None:
         self.environment_pane.show_client(client_id)

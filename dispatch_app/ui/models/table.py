@@ -169,6 +169,8 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         rows keyed by id: never a reset. Rows that stay keep their place relative to each
         other; new rows are inserted where the new order puts them, consecutive ones at once."""
         wanted = list(rows)
+        if wanted == self._rows:
+            return  # the same rows again (one comparison in C, where keying them is a Python call each)
         wanted_keys = [self.key(r) for r in wanted]
         keep = set(wanted_keys)
         # 1. removals, from the bottom up, in contiguous runs
