@@ -495,6 +495,7 @@ class MainWindow(QMainWindow):
 
             editor = EditorWindow(self.context(), self)
             editor.environment_changed.connect(lambda _saved: self.reload_environment())
+            editor.what_if_requested.connect(self.what_if_leave)
             return editor
         return self._show_window("editor", make)
 
@@ -512,6 +513,12 @@ class MainWindow(QMainWindow):
         from dispatch_app.ui.review import ReviewWindow
 
         return self._show_window("review", lambda: ReviewWindow(self.context(), self))
+
+    def what_if_leave(self, tech: str, start, end) -> QWidget:
+        """The manager's what-if on leave of ``tech`` over [start, end), checked at once."""
+        review = self.open_review()
+        review.try_leave(tech, start, end)  # type: ignore[attr-defined]
+        return review
 
     def import_environment(self) -> None:
         from dispatch_app.ui.dialogs.bundle_dialog import BundleImportDialog

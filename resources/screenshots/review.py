@@ -59,6 +59,18 @@ def _wait(predicate, timeout: float = 20.0) -> None:
         time.sleep(0.02)
 
 
+def _select_handoff_with(tab, text: str) -> None:
+    """Select the newest handoff whose record says ``text`` (other shots may have added shifts)."""
+    for row in tab.model.rows:
+        tab.select(row.id)
+        try:
+            _wait(lambda: text in tab.record.toPlainText(), timeout=3.0)
+            return
+        except TimeoutError:
+            continue
+    raise TimeoutError(f"no handoff record says {text!r}")
+
+
 def _settle(seconds: float = 0.5) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -129,11 +141,13 @@ def a_few_nights_of_handoffs(db, now: datetime) -> None:
             if missed is not None:
                 calls.record_attempt(db, actor=dispatcher, call_id=call, tech=missed, outcome="no-answer",
                                      at=received + timedelta(minutes=2))
-            if tech is not None:
+            if tech is not None:  # paged (voicemail) three minutes in, acknowledged ``ack`` minutes later
+                calls.record_attempt(db, actor=dispatcher, call_id=call, tech=tech, outcome="voicemail",
+                                     at=received + timedelta(minutes=3))
                 calls.record_attempt(db, actor=dispatcher, call_id=call, tech=tech, outcome="acked",
-                                     at=received + timedelta(minutes=ack))
+                                     at=received + timedelta(minutes=3 + ack))
             calls.resolve(db, actor=dispatcher, call_id=call, note="fixed; details in the ticket", runbook_change=False,
-                          at=received + timedelta(minutes=ack + 35))
+                          at=received + timedelta(minutes=ack + 38))
         shifts.add_shift_note(db, actor=dispatcher, at=start + timedelta(hours=6),
                               text={3: "Harbor's trading desk 2 flickers: Sam says it is the docking station, "
                                        "swap it Monday.",
@@ -175,8 +189,7 @@ def shoot(console, out: Path) -> list[Path]:
     # 40: handoffs, the newest waiting for review, a comment being written
     tab = review.handoffs_tab
     _wait(lambda: tab.model.rowCount() >= 3)
-    tab.select(tab.model.rows[1].id)  # Jordan's night: the line stopped twice
-    _wait(lambda: "Line 2 stopped again" in tab.record.toPlainText())
+    _select_handoff_with(tab, "Line 2 stopped again")  # Jordan's night: the line stopped twice
     tab.comment.setPlainText("Two line stops in one night: ask Acme's integrator about the bridge patch.")
     tab.comment.setFocus()
     _settle()

@@ -1,7 +1,7 @@
 """The lead tech's environment editor, driven through its real widgets (issue 7, item 1)."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -10,6 +10,7 @@ from dispatch_app.errors import NotAllowed
 from dispatch_app.services import editing, triage
 from dispatch_app.services.database import open_database
 from dispatch_app.ui.editor import EditorWindow
+from dispatch_app.ui.review.window import HANDOFFS, WHAT_IF
 from tests.ui.conftest import AT
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -420,3 +421,47 @@ def test_the_filter_finds_a_record_and_enter_opens_it(console_factory, northwind
         qtbot.keyClick(editor.navigator.filter, Qt.Key.Key_Return)
     assert editor.record.key == "riverside/ehr"
     assert editor.title_label.text() == "System · Electronic health records · Riverside Family Clinic"
+
+
+def test_a_lead_asks_what_leave_would_open_before_saving_it(console_factory, northwind_url, qtbot):
+    """Typed leave (not saved) opens the manager's what-if on it, checked at once, with the
+    service's own answer; the technician's record is untouched."""
+    from dispatch_app.domain.localtime import resolve
+    from dispatch_app.services import review
+
+    console = console_factory(northwind_url, signed_in="dana")  # a lead: what-ifs are hers too
+    window, db = console.window, console.backend.db
+    before = editing.get_record(db, "technicians", "lee")
+    editor = window.open_editor()
+    qtbot.waitUntil(lambda: editor.outline is not None, timeout=5000)
+    show(qtbot, editor, "technicians", "lee")
+    form = editor.forms["technicians"]
+    qtbot.keyClicks(form.leave_from, "2026-12-24T00:00")
+    qtbot.keyClicks(form.leave_to, "2026-12-27T00:00")
+    review_window = window.open_review()  # made now, so that its answer can be waited for
+    review_window.show_tab(HANDOFFS)
+    editor.activateWindow()
+    with qtbot.waitSignal(review_window.what_if_tab.answered, timeout=8000) as answered:
+        qtbot.mouseClick(form.what_if_button, Qt.MouseButton.LeftButton)
+
+    start = resolve(datetime(2026, 12, 24), "America/Chicago")
+    expected = review.what_if_leave(db, actor="dana", tech="lee", start=start, end=start + timedelta(days=3))
+    assert answered.args[0].answer == expected and expected.new_gaps
+    assert review_window.tabs.currentIndex() == WHAT_IF
+    assert review_window.what_if_tab.verdict.text().startswith(f"⚠ Approving this opens {len(expected.new_gaps)} gaps")
+    assert editing.get_record(db, "technicians", "lee") == before
+
+
+def test_what_if_for_leave_says_what_is_missing(console_factory, northwind_url, open_editor, qtbot):
+    editor = open_editor(console_factory(northwind_url, signed_in="dana"))
+    show(qtbot, editor, "technicians", "lee")
+    form = editor.forms["technicians"]
+    asked = []
+    form.what_if_requested.connect(lambda *args: asked.append(args))
+    qtbot.mouseClick(form.what_if_button, Qt.MouseButton.LeftButton)
+    assert "Type the leave's from and until, or select a leave" in form.what_if_note.text()
+    qtbot.keyClicks(form.leave_from, "Christmas")
+    qtbot.keyClicks(form.leave_to, "2026-12-27T00:00")
+    qtbot.mouseClick(form.what_if_button, Qt.MouseButton.LeftButton)
+    assert "from: 'Christmas' is not a date and time" in form.what_if_note.text()
+    assert asked == []

@@ -1,9 +1,18 @@
-"""A technician: level, roles, phones, email, active, and leave (their ``unavailable`` list)."""
+"""A technician: level, roles, phones, email, active, and leave (their ``unavailable`` list).
+
+Before a lead saves leave, "What would it open?" asks the manager's what-if for it: the leave
+being typed, else the one selected (``what_if_requested``; the console opens the review's
+what-if on it). Nothing is saved by asking."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+from datetime import datetime
 
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from dispatch_app.domain.localtime import resolve
 from dispatch_app.domain.model import ROLES
+from dispatch_app.errors import DispatchError
 from dispatch_app.ui.editor.fields import CheckGroup, LevelSpin, hint, section, split_list
 from dispatch_app.ui.editor.form_base import RecordForm, put, text_or_none
 from dispatch_app.ui.editor.instants import wall_clock
@@ -13,8 +22,23 @@ TECH_LEVEL_NAMES = {1: "1 · answer (takes calls, level-1 runbooks)", 2: "2 · r
                     3: "3 · on-site (goes to the client)"}
 
 
+def leave_instant(text: str, zone: str, what: str) -> datetime:
+    """A leave bound as typed (with an offset, or read in ``zone`` without one)."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise DispatchError(f"{what} {text.strip()!r} is not a date and time such as 2026-12-24T00:00") from None
+    return value if value.tzinfo is not None else resolve(value, zone)
+
+
 class TechnicianForm(RecordForm):
+    """Signals (besides RecordForm's):
+        what_if_requested(str, object, object): the what-if of leave for this technician over
+            [start, end) was asked for.
+    """
+
     kind = "technicians"
+    what_if_requested = Signal(str, object, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,18 +71,55 @@ class TechnicianForm(RecordForm):
         self.leave.add_button.setText("&Add leave")
         self.rows_slot("unavailable", self.leave)
         self.leave_zone = hint("")
+        self.what_if_button = QPushButton("What would it &open?")
+        self.what_if_button.setToolTip("The coverage gaps this leave would open (the leave being typed, else the "
+                                       "one selected), in the manager's what-if; nothing is saved")
+        self.what_if_button.clicked.connect(self.ask_what_if)
+        self.what_if_note = hint("")
+        what_if = QHBoxLayout()
+        what_if.addWidget(self.what_if_button)
+        what_if.addWidget(self.what_if_note, 1)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(section("Leave (unavailable: not woken, not counted as on call)"))
         layout.addWidget(self.leave_zone)
         layout.addWidget(self.leave, 1)
+        layout.addLayout(what_if)
+
+    def pending_leave(self) -> tuple[datetime, datetime]:
+        """The leave being typed, else the selected one, as instants; DispatchError says what
+        is missing or unreadable."""
+        start, end = self.leave_from.text().strip(), self.leave_to.text().strip()
+        if not (start or end):
+            selected = self.leave.table.selectionModel().selectedRows()
+            if not selected:
+                raise DispatchError("Type the leave's from and until, or select a leave, then ask again.")
+            row = self.leave.rows()[selected[0].row()]
+            start, end = str(row.get("from") or ""), str(row.get("to") or "")
+        if not (start and end):
+            raise DispatchError("The leave needs both a from and an until.")
+        first, last = leave_instant(start, self._zone, "from:"), leave_instant(end, self._zone, "until:")
+        if last <= first:
+            raise DispatchError("The leave must end after it starts.")
+        return first, last
+
+    def ask_what_if(self) -> None:
+        tech = self.id_field.text().strip()
+        try:
+            start, end = self.pending_leave()
+        except DispatchError as error:
+            self.what_if_note.setText(f"⚠ {error}")
+            return
+        self.what_if_note.setText("The manager's review shows what it would open (What-if tab).")
+        self.what_if_requested.emit(tech, start, end)
 
     def _local(self, text: object) -> str:
         return wall_clock(text, self._zone)
 
     def fill(self, data: dict) -> None:
         self._zone = self.record.timezone if self.record else (self.outline.msp_timezone if self.outline else "UTC")
+        self.what_if_note.setText("")
         self.leave_zone.setText(f"Times are read in the MSP's time zone, {self._zone}, when typed without an offset. "
                                 "Half-open: from the first instant up to, not including, the second.")
         self.id_field.setText(data.get("id", ""))

@@ -62,12 +62,15 @@ class EditorWindow(QMainWindow):
             reloaded after a save, or refreshed by another workstation's edit.
         record_saved(object): a save landed (``Saved``), changed or not.
         outline_loaded(): the navigator holds the environment's records.
+        what_if_requested(str, object, object): the what-if of a technician's leave over
+            [start, end) was asked for (the console opens the manager's what-if on it).
     """
 
     environment_changed = Signal(object)
     record_shown = Signal(str, str)
     record_saved = Signal(object)
     outline_loaded = Signal()
+    what_if_requested = Signal(str, object, object)
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -173,6 +176,7 @@ class EditorWindow(QMainWindow):
             self.stack.addWidget(page)
             form.edited.connect(self._on_form_edited)
             form.open_requested.connect(self.open_record)
+        self.forms["technicians"].what_if_requested.connect(self.what_if_requested)  # type: ignore[attr-defined]
         self.history = HistoryPanel(ctx.clock)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.stack, "Form · Ctrl+E")

@@ -21,7 +21,7 @@ from dispatch_app.ui.review.figures_tab import FiguresTab
 from dispatch_app.ui.review.gaps_tab import GapsTab
 from dispatch_app.ui.review.handoffs_tab import HandoffsTab
 from dispatch_app.ui.review.knowledge_tab import KnowledgeTab
-from dispatch_app.ui.review.what_if_tab import WhatIfTab
+from dispatch_app.ui.review.what_if_tab import LEAVE, WhatIfTab
 from dispatch_app.ui.review.widgets import RoleGate, show_state
 
 HANDOFFS, GAPS, KNOWLEDGE, WHAT_IF, FIGURES = range(5)
@@ -60,6 +60,7 @@ class ReviewWindow(QWidget):
         self._loaded: set[int] = set()
         self._reading_env = False
         self._then: set[int] = set()
+        self._pending_leave: tuple[str, datetime, datetime] | None = None
         self.setWindowTitle("Manager's review · Dispatch Console")
         self.setObjectName("review_window")
         self.resize(1600, 960)
@@ -116,6 +117,26 @@ class ReviewWindow(QWidget):
                  FIGURES: self.figures_tab.picker.preset}[number]
         (focus if self.gates[number].open else page).setFocus()
 
+    def try_leave(self, tech: str, start: datetime, end: datetime) -> None:
+        """Show the what-if on leave of ``tech`` over [start, end), checked as soon as the
+        environment is read (the lead's editor asks before saving the leave)."""
+        self._pending_leave = (tech, start, end)
+        self.show_tab(WHAT_IF)
+        self._try_pending_leave()
+
+    def _try_pending_leave(self) -> None:
+        if self._pending_leave is None or self.env is None:
+            return
+        tech, start, end = self._pending_leave
+        self._pending_leave = None
+        tab = self.what_if_tab
+        tab.set_change(start, end, tech=tech, kind=LEAVE)
+        if tab.tech.currentData() != tech:
+            show_state(tab.verdict, f"{tech or 'This technician'} is not saved yet (or not active): the what-if "
+                       "works on saved, active technicians. Save them first, then ask again.", problem=True)
+        elif self.gates[WHAT_IF].open:
+            tab.check()
+
     def show_figures(self, start: datetime, end: datetime) -> None:
         """Fill the figures tab for [start, end); ``figures_shown`` says when it is on screen."""
         self._loaded.add(FIGURES)
@@ -166,6 +187,7 @@ class ReviewWindow(QWidget):
         self.handoffs_tab.set_names({t.id: t.name for t in env.technicians})
         for tab in (self.gaps_tab, self.knowledge_tab, self.what_if_tab, self.figures_tab):
             tab.set_environment(env)
+        self._try_pending_leave()
 
     def _load(self, number: int) -> None:
         """Read a tab the first time it is shown (an open one only; env must be read)."""
