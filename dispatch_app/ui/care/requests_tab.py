@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -28,7 +29,6 @@ from dispatch_app.ui.care.widgets import (
     pane_title,
     show_state,
     state_line,
-    visible_check_box,
 )
 from dispatch_app.ui.context import Context
 from dispatch_app.ui.models.table import VALUE_ROLE
@@ -64,7 +64,7 @@ class RunbookRequestsTab(QWidget):
         self.call_dialog: CallTimelineDialog | None = None
         self.note_dialog: CloseRequestDialog | None = None
 
-        self.show_closed = visible_check_box("Show c&losed requests too")
+        self.show_closed = QCheckBox("Show c&losed requests too")
         self.show_closed.setToolTip("Also list the requests already done or dismissed (Alt+L)")
         self.show_closed.toggled.connect(lambda _checked: self.reload())
         self.summary = state_line("How many requests are open")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QLabel, QTableView
+from PySide6.QtWidgets import QLabel, QTableView
 
 from dispatch_app.ui.models.table import sorting_proxy
 from dispatch_app.ui.theme import repolish
@@ -47,17 +47,3 @@ def show_state(label: QLabel, text: str, *, problem: bool = False, role: str = "
     repolish(label)
 
 
-# The theme draws no check box indicator of its own, and Fusion's is dark on dark: a box in the
-# palette's colours, filled when checked (the label says what it does either way).
-_CHECK_BOX = """
-QCheckBox::indicator { width: 16px; height: 16px; border: 2px solid palette(button-text);
-  border-radius: 3px; background: palette(base); }
-QCheckBox::indicator:checked { background: palette(highlight); border-color: palette(highlighted-text); }
-QCheckBox::indicator:focus { border-color: palette(highlight); }
-"""
-
-
-def visible_check_box(text: str) -> QCheckBox:
-    box = QCheckBox(text)
-    box.setStyleSheet(_CHECK_BOX)
-    return box

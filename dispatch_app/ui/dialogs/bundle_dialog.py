@@ -21,6 +21,7 @@ from PySide6.QtCore import QAbstractTableModel, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -36,7 +37,6 @@ from PySide6.QtWidgets import (
 from dispatch_app.errors import DispatchError, NotAllowed
 from dispatch_app.services import environment
 from dispatch_app.services.environment import ImportReport
-from dispatch_app.ui.care.widgets import visible_check_box
 from dispatch_app.ui.context import Context
 from dispatch_app.ui.models.table import Column, RowsModel
 from dispatch_app.ui.theme import repolish
@@ -258,9 +258,9 @@ class BundleImportDialog(QDialog):
         self.browse_button.setToolTip("Choose the bundle file (Alt+B)")
         self.browse_button.setAutoDefault(False)
         self.browse_button.clicked.connect(self.browse)
-        self.replace = visible_check_box("&Replace: also remove what the bundle no longer lists")
+        self.replace = QCheckBox("&Replace: also remove what the bundle no longer lists")
         self.replace.toggled.connect(self._on_options_changed)
-        self.strict = visible_check_box("S&trict: refuse runbooks whose text looks like it holds a secret")
+        self.strict = QCheckBox("S&trict: refuse runbooks whose text looks like it holds a secret")
         self.strict.toggled.connect(self._on_options_changed)
 
         self.state = QLabel("")

@@ -42,20 +42,16 @@ QLabel#secret_warning { background: #ffb300; color: #000000; font-weight: bold; 
 QPlainTextEdit#runbook_body { font-family: monospace; }
 QLineEdit:read-only, QPlainTextEdit[readOnly="true"] { background: @readonly_bg@; color: @readonly_fg@;
   border: 1px dashed @readonly_edge@; }
-/* an empty check box is drawn nearly invisible on the dark theme: give it an edge (a ticked one keeps its tick) */
-QCheckBox::indicator:unchecked, QAbstractItemView::indicator:unchecked {
-  width: 13px; height: 13px; border: 2px solid @box@; border-radius: 3px; background: @box_bg@; }
-QCheckBox::indicator:unchecked:disabled, QAbstractItemView::indicator:unchecked:disabled { border-color: @box_off@; }
 """
 _COLOURS = {
     "dark": {"bad": "#ff5c5c", "error_bg": "#4a1512", "error_fg": "#ffe3df", "hint": "#9aa4b1", "good": "#7ee081",
              "dirty": "#ffcc66", "section": "#aeb8c5", "conflict_bg": "#3d2a00", "text": "#ffffff",
              "conflict_head": "#ffd27a", "readonly_bg": "#181c22", "readonly_fg": "#d5dbe3",
-             "readonly_edge": "#3a4350", "box": "#9aa4b1", "box_bg": "#0f1216", "box_off": "#4a5564"},
+             "readonly_edge": "#3a4350"},
     "light": {"bad": "#c62828", "error_bg": "#ffe3df", "error_fg": "#5c0b00", "hint": "#4f5966", "good": "#1b6b33",
               "dirty": "#8a5300", "section": "#3f4752", "conflict_bg": "#fff4d6", "text": "#111418",
               "conflict_head": "#6b3f00", "readonly_bg": "#eef1f4", "readonly_fg": "#1d232b",
-              "readonly_edge": "#9aa3ae", "box": "#5b6573", "box_bg": "#ffffff", "box_off": "#b7bec8"},
+              "readonly_edge": "#9aa3ae"},
 }
 
 

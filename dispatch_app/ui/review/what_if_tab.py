@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QRadioButton,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -31,7 +32,7 @@ from dispatch_app.ui.review.models import GapsModel
 from dispatch_app.ui.review.ranges import from_edit, instant_edit, to_edit
 from dispatch_app.ui.review.timeline import TimelineView
 from dispatch_app.ui.review.timeline_model import CHANGE, Span, gap_timeline
-from dispatch_app.ui.review.widgets import list_view, pane_title, primary_button, show_state, state_line, visible_radio
+from dispatch_app.ui.review.widgets import list_view, pane_title, primary_button, show_state, state_line
 from dispatch_app.ui.review.wording import describe_gap, verdict
 
 LEAVE = "leave"
@@ -86,8 +87,8 @@ class WhatIfTab(QWidget):
         self._asked = 0
         self.tried: Tried | None = None
 
-        self.leave = visible_radio("&Leave: somebody is away")
-        self.override = visible_radio("O&verride or swap: somebody holds a rotation")
+        self.leave = QRadioButton("&Leave: somebody is away")
+        self.override = QRadioButton("O&verride or swap: somebody holds a rotation")
         self.leave.setChecked(True)
         kinds = QButtonGroup(self)
         kinds.addButton(self.leave)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QLabel, QPushButton, QRadioButton, QStackedWidget, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget
 
 from dispatch_app.ui.models.table import sorting_proxy
 from dispatch_app.ui.theme import repolish
@@ -52,21 +52,6 @@ def primary_button(text: str) -> QPushButton:
     bold = QFont(button.font())
     bold.setBold(True)
     button.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(text.replace("&", "")) + 40)
-    return button
-
-
-# The theme draws no radio indicator of its own, and Fusion's is dark on dark: a ring in the
-# palette's colours, filled when chosen (the label says what it is either way).
-_RADIO = """
-QRadioButton::indicator { width: 14px; height: 14px; border: 2px solid palette(button-text);
-  border-radius: 9px; background: palette(base); }
-QRadioButton::indicator:checked { background: palette(highlight); border-color: palette(highlighted-text); }
-"""
-
-
-def visible_radio(text: str) -> QRadioButton:
-    button = QRadioButton(text)
-    button.setStyleSheet(_RADIO)
     return button
 
 
