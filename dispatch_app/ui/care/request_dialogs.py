@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 
 from dispatch_app.errors import DispatchError
 from dispatch_app.services import calls
-from dispatch_app.ui.care.widgets import show_state
 from dispatch_app.ui.context import Context
 from dispatch_app.ui.models.calls import STATUS_WORDS, TimelineModel
+from dispatch_app.ui.views.panes import show_state
 from dispatch_app.ui.views.tables import read_only
 
 

@@ -23,15 +23,10 @@ from dispatch_app.services import calls
 from dispatch_app.ui.care.models import RunbookRequestsModel
 from dispatch_app.ui.care.request_dialogs import CallTimelineDialog, CloseRequestDialog
 from dispatch_app.ui.care.runbook_facts import RequestRow, RequestsState, read_requests
-from dispatch_app.ui.care.widgets import (
-    list_view,
-    markdown_escape,
-    pane_title,
-    show_state,
-    state_line,
-)
+from dispatch_app.ui.care.widgets import markdown_escape
 from dispatch_app.ui.context import Context
 from dispatch_app.ui.models.table import VALUE_ROLE
+from dispatch_app.ui.views.panes import list_view, pane_title, show_state, state_line
 
 DONE_PREFIX = "Done: "
 DISMISSED_PREFIX = "Dismissed: "

@@ -18,9 +18,10 @@ from dispatch_app.errors import DispatchError
 from dispatch_app.services import review
 from dispatch_app.ui.care.models import SecretLinesModel, StaleRunbooksModel, overdue_text
 from dispatch_app.ui.care.runbook_facts import RunbookPlace, StaleState, read_stale_state
+from dispatch_app.ui.care.widgets import markdown_escape
 from dispatch_app.ui.context import Context
-from dispatch_app.ui.care.widgets import list_view, markdown_escape, pane_title, show_state, state_line
 from dispatch_app.ui.models.table import KEY_ROLE, VALUE_ROLE
+from dispatch_app.ui.views.panes import list_view, pane_title, show_state, state_line
 
 
 class StaleRunbooksTab(QWidget):

@@ -1,49 +1,6 @@
-"""Small pieces the care window's tabs share."""
+"""Small pieces the care window's tabs share (the pane helpers are ``ui/views/panes.py``)."""
 from __future__ import annotations
-
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QTableView
-
-from dispatch_app.ui.models.table import sorting_proxy
-from dispatch_app.ui.theme import repolish
-from dispatch_app.ui.views.tables import read_only
 
 
 def markdown_escape(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_[]<>#|" else ch for ch in text)
-
-
-def list_view(model, name: str) -> QTableView:
-    view = QTableView()
-    view.setModel(sorting_proxy(model, view))
-    view.setSortingEnabled(True)
-    read_only(view)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setTabKeyNavigation(False)
-    view.setAccessibleName(name)
-    return view
-
-
-def pane_title(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setProperty("role", "pane-title")
-    return label
-
-
-def state_line(name: str) -> QLabel:
-    label = QLabel("")
-    label.setWordWrap(True)
-    label.setAccessibleName(name)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-def show_state(label: QLabel, text: str, *, problem: bool = False, role: str = "") -> None:
-    """An inline line under a list; a refusal or failure is drawn as a caution (and says so)."""
-    label.setText(text)
-    label.setProperty("role", "caution" if problem else role)
-    repolish(label)
-
-

@@ -14,8 +14,8 @@ from dispatch_app.services import calls, review
 from dispatch_app.services.people import Actor
 from dispatch_app.ui.care.requests_tab import RunbookRequestsTab
 from dispatch_app.ui.care.stale_tab import StaleRunbooksTab
-from dispatch_app.ui.care.widgets import show_state
 from dispatch_app.ui.context import Context
+from dispatch_app.ui.views.panes import show_state
 
 
 class RunbookCareWindow(QWidget):

@@ -33,7 +33,8 @@ from dispatch_app.ui.review.charts import BarChart, ChartData, Series
 from dispatch_app.ui.review.figure_series import MonthlySeries, monthly, months_of
 from dispatch_app.ui.review.models import FiguresModel, month_label
 from dispatch_app.ui.review.ranges import LAST_3_MONTHS, LAST_12_MONTHS, LAST_30_DAYS, RangePicker
-from dispatch_app.ui.review.widgets import list_view, pane_title, primary_button, show_state, state_line
+from dispatch_app.ui.review.widgets import primary_button
+from dispatch_app.ui.views.panes import list_view, pane_title, show_state, state_line
 
 GROUPINGS = (("Client › priority › month", -1),  # the service's own order: no sorting to pay for
              ("Month › client › priority", FiguresModel.MONTH),

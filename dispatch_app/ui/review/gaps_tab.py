@@ -27,8 +27,9 @@ from dispatch_app.ui.review.models import GapsModel
 from dispatch_app.ui.review.ranges import LAST_30_DAYS, NEXT_7_DAYS, NEXT_30_DAYS, RangePicker
 from dispatch_app.ui.review.timeline import TimelineView
 from dispatch_app.ui.review.timeline_model import Timeline, critical_places, gap_timeline
-from dispatch_app.ui.review.widgets import list_view, pane_title, primary_button, show_state, state_line
+from dispatch_app.ui.review.widgets import primary_button
 from dispatch_app.ui.review.wording import describe_gap
+from dispatch_app.ui.views.panes import list_view, pane_title, show_state, state_line
 
 ALL_CLIENTS = "All clients"
 

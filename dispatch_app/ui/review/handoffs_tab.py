@@ -25,7 +25,8 @@ from dispatch_app.services.shifts import ShiftInfo
 from dispatch_app.ui.context import Context
 from dispatch_app.ui.models.table import KEY_ROLE
 from dispatch_app.ui.review.models import ShiftsModel
-from dispatch_app.ui.review.widgets import list_view, pane_title, primary_button, show_state, state_line
+from dispatch_app.ui.review.widgets import primary_button
+from dispatch_app.ui.views.panes import list_view, pane_title, show_state, state_line
 
 FILTERS = ("All handoffs", "Not reviewed", "Reviewed")
 HOW_MANY = 200

@@ -13,7 +13,7 @@ from dispatch_app.services import review
 from dispatch_app.services.review import BusFactorLine
 from dispatch_app.ui.context import Context
 from dispatch_app.ui.review.models import KnowledgeLine, KnowledgeModel, knowledge_order
-from dispatch_app.ui.review.widgets import list_view, pane_title, show_state, state_line
+from dispatch_app.ui.views.panes import list_view, pane_title, show_state, state_line
 
 
 def knowledge_lines(lines: Sequence[BusFactorLine], env: Environment | None) -> list[KnowledgeLine]:

@@ -32,8 +32,9 @@ from dispatch_app.ui.review.models import GapsModel
 from dispatch_app.ui.review.ranges import from_edit, instant_edit, to_edit
 from dispatch_app.ui.review.timeline import TimelineView
 from dispatch_app.ui.review.timeline_model import CHANGE, Span, gap_timeline
-from dispatch_app.ui.review.widgets import list_view, pane_title, primary_button, show_state, state_line
+from dispatch_app.ui.review.widgets import primary_button
 from dispatch_app.ui.review.wording import describe_gap, verdict
+from dispatch_app.ui.views.panes import list_view, pane_title, show_state, state_line
 
 LEAVE = "leave"
 OVERRIDE = "override"

@@ -22,7 +22,8 @@ from dispatch_app.ui.review.gaps_tab import GapsTab
 from dispatch_app.ui.review.handoffs_tab import HandoffsTab
 from dispatch_app.ui.review.knowledge_tab import KnowledgeTab
 from dispatch_app.ui.review.what_if_tab import LEAVE, WhatIfTab
-from dispatch_app.ui.review.widgets import RoleGate, show_state
+from dispatch_app.ui.review.widgets import RoleGate
+from dispatch_app.ui.views.panes import show_state
 
 HANDOFFS, GAPS, KNOWLEDGE, WHAT_IF, FIGURES = range(5)
 TITLES = ("Handoffs", "Coverage gaps", "Knowledge risk", "What-if", "Response figures")
