@@ -73,6 +73,31 @@ def follow_table(view, timeline: TimelineView) -> None:
     timeline.span_chosen.connect(on_span)
 
 
+class GapsPanes(QSplitter):
+    """A timeline of gaps over the table of the same gaps, exactly (the table's selection
+    scrolls the timeline to it)."""
+
+    def __init__(self, ctx: Context, timeline_name: str, table_name: str, upper_title: str, lower_title: str) -> None:
+        super().__init__(Qt.Orientation.Vertical)
+        self.timeline = TimelineView(ctx.clock.zone_name, name=timeline_name)
+        self.model = GapsModel(ctx.clock, self)
+        self.table = list_view(self.model, table_name, sortable=False)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(GapsModel.REASON, QHeaderView.ResizeMode.Stretch)
+        follow_table(self.table, self.timeline)
+        for title, widget in ((upper_title, scrolled(self.timeline)), (lower_title, self.table)):
+            pane = QWidget()
+            column = QVBoxLayout(pane)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.addWidget(pane_title(title))
+            column.addWidget(widget, 1)
+            self.addWidget(pane)
+        self.setStretchFactor(0, 3)
+        self.setStretchFactor(1, 2)
+
+
 class GapsTab(QWidget):
     """Signals:
         gaps_shown(object, object, object): the view shows the gaps of [start, end) (the list).
@@ -110,30 +135,9 @@ class GapsTab(QWidget):
         controls.addStretch(1)
 
         self.summary = state_line("How many gaps the range has")
-        self.timeline = TimelineView(ctx.clock.zone_name, name="Coverage gaps per client and critical system")
-        self.model = GapsModel(ctx.clock, self)
-        self.table = list_view(self.model, "Coverage gaps, exactly", sortable=False)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(GapsModel.REASON, QHeaderView.ResizeMode.Stretch)
-        follow_table(self.table, self.timeline)
-
-        upper = QWidget()
-        upper_layout = QVBoxLayout(upper)
-        upper_layout.setContentsMargins(0, 0, 0, 0)
-        upper_layout.addWidget(pane_title("TIMELINE · ONE ROW PER CLIENT AND CRITICAL SYSTEM"))
-        upper_layout.addWidget(scrolled(self.timeline), 1)
-        lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addWidget(pane_title("EVERY GAP, EXACTLY"))
-        lower_layout.addWidget(self.table, 1)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(upper)
-        splitter.addWidget(lower)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter = GapsPanes(ctx, "Coverage gaps per client and critical system", "Coverage gaps, exactly",
+                             "TIMELINE · ONE ROW PER CLIENT AND CRITICAL SYSTEM", "EVERY GAP, EXACTLY")
+        self.timeline, self.model, self.table = splitter.timeline, splitter.model, splitter.table
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(controls)

@@ -6,17 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QRadioButton,
     QSpinBox,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -27,14 +25,12 @@ from dispatch_app.errors import DispatchError, NotAllowed
 from dispatch_app.services import review
 from dispatch_app.services.review import WhatIf
 from dispatch_app.ui.context import Context
-from dispatch_app.ui.review.gaps_tab import fill_gap_names, follow_table, scrolled
-from dispatch_app.ui.review.models import GapsModel
+from dispatch_app.ui.review.gaps_tab import GapsPanes, fill_gap_names
 from dispatch_app.ui.review.ranges import from_edit, instant_edit, to_edit
-from dispatch_app.ui.review.timeline import TimelineView
 from dispatch_app.ui.review.timeline_model import CHANGE, Span, gap_timeline
 from dispatch_app.ui.review.widgets import primary_button
 from dispatch_app.ui.review.wording import describe_gap, verdict
-from dispatch_app.ui.views.panes import list_view, pane_title, show_state, state_line
+from dispatch_app.ui.views.panes import pane_title, show_state, state_line
 
 LEAVE = "leave"
 OVERRIDE = "override"
@@ -144,30 +140,9 @@ class WhatIfTab(QWidget):
         self.verdict.setProperty("role", "muted")
         self.verdict.setText("Choose a change and press Check (Alt+C).")
         self.details = state_line("The range the gaps were computed over")
-        self.timeline = TimelineView(ctx.clock.zone_name, name="Gaps the change would open")
-        self.model = GapsModel(ctx.clock, self)
-        self.table = list_view(self.model, "Gaps the change would open, exactly", sortable=False)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(GapsModel.REASON, QHeaderView.ResizeMode.Stretch)
-        follow_table(self.table, self.timeline)
-
-        upper = QWidget()
-        upper_layout = QVBoxLayout(upper)
-        upper_layout.setContentsMargins(0, 0, 0, 0)
-        upper_layout.addWidget(pane_title("THE CHANGE AND THE GAPS IT WOULD OPEN"))
-        upper_layout.addWidget(scrolled(self.timeline), 1)
-        lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addWidget(pane_title("NEW GAPS, EXACTLY"))
-        lower_layout.addWidget(self.table, 1)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(upper)
-        splitter.addWidget(lower)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter = GapsPanes(ctx, "Gaps the change would open", "Gaps the change would open, exactly",
+                             "THE CHANGE AND THE GAPS IT WOULD OPEN", "NEW GAPS, EXACTLY")
+        self.timeline, self.model, self.table = splitter.timeline, splitter.model, splitter.table
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(pane_title("BEFORE APPROVING LEAVE OR A SWAP"))
