@@ -15,35 +15,17 @@ are shot; Jordan again at the end):
 from __future__ import annotations
 
 import tempfile
-import time
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-
-from PySide6.QtWidgets import QApplication
 
 from dispatch_app.services import calls, editing, environment, review
 from dispatch_app.ui.care.stale_marks import StaleMarks
 from dispatch_app.ui.care.window import RunbookCareWindow
 from dispatch_app.ui.dialogs.bundle_dialog import BundleImportDialog
+from resources.screenshots.pacing import settle, wait
 
 LEAD = "dana"
-
-
-def _wait(predicate, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the console did not get there in time")
-        QApplication.processEvents()
-        time.sleep(0.02)
-
-
-def _settle(seconds: float = 0.4) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        time.sleep(0.02)
 
 
 def _set_runbook(db, key: str, at, **changes) -> None:
@@ -117,7 +99,7 @@ def shoot(console, out: Path) -> list[Path]:
         widget.grab().save(str(path))
         saved.append(path)
 
-    _wait(lambda: window.env is not None and window.actor.id is not None)
+    wait(lambda: window.env is not None and window.actor.id is not None)
     give_the_runbooks_a_history(db, now)
 
     # 54: the dispatcher's environment pane, the runbook marked stale
@@ -126,33 +108,33 @@ def shoot(console, out: Path) -> list[Path]:
     loaded = []
     window.events.environment_loaded.connect(loaded.append)
     window.reload_environment()
-    _wait(lambda: loaded)
-    _settle()
+    wait(lambda: loaded)
+    settle()
     window.events.client_chosen.emit("acme")
     pane.select_system("erp-plc")
-    _wait(lambda: "⚠ stale" in pane.system_text.toPlainText())
-    _settle()
+    wait(lambda: "⚠ stale" in pane.system_text.toPlainText())
+    settle()
     save(pane, "54-environment-stale-mark")
 
     # the lead at the desk
     console.settings.set("signed_in_technician", LEAD)
     window.ensure_signed_in()
-    _wait(lambda: window.actor.id == LEAD)
+    wait(lambda: window.actor.id == LEAD)
 
     care = RunbookCareWindow(window.context(), window)
     care.resize(1640, 900)
     care.show()
-    _wait(lambda: care.stale_tab.model.rowCount() > 0 and care.stale_tab.secrets_model.rowCount() > 0)
+    wait(lambda: care.stale_tab.model.rowCount() > 0 and care.stale_tab.secrets_model.rowCount() > 0)
     care.stale_tab.select("acme/bridge-restart")
     care.stale_tab.table.setFocus()
-    _settle()
+    settle()
     save(care, "50-runbooks-stale")
 
     care.show_requests()
-    _wait(lambda: care.requests_tab.model.rowCount() >= 2)
+    wait(lambda: care.requests_tab.model.rowCount() >= 2)
     care.requests_tab.table.setFocus()
     care.requests_tab.table.selectRow(care.requests_tab.model.rowCount() - 1)
-    _settle()
+    settle()
     save(care, "51-runbook-requests")
     care.close()
 
@@ -164,18 +146,18 @@ def shoot(console, out: Path) -> list[Path]:
     dialog.resize(1180, 720)
     dialog.show()
     dialog.check()
-    _wait(lambda: dialog.problems_model.rowCount() > 0)
-    _settle()
+    wait(lambda: dialog.problems_model.rowCount() > 0)
+    settle()
     save(dialog, "52-import-errors")
 
     dialog.path.setText(str(_changed_bundle(folder, good)))
     dialog.check()
-    _wait(dialog.import_button.isEnabled)
-    _settle()
+    wait(dialog.import_button.isEnabled)
+    settle()
     save(dialog, "53-import-dry-run")
     dialog.reject()
 
     console.settings.set("signed_in_technician", "jordan")  # the desk as it was given
     window.ensure_signed_in()
-    _wait(lambda: window.actor.id == "jordan")
+    wait(lambda: window.actor.id == "jordan")
     return saved

@@ -12,33 +12,15 @@ some edit history, opens the editor and saves:
 """
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
-
 from dispatch_app.services import editing
 from dispatch_app.ui.editor import EditorWindow
+from resources.screenshots.pacing import settle, wait
 
 LEAD = "dana"
 OTHER_LEAD = "taylor"
-
-
-def _wait(predicate, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the editor did not get there in time")
-        QApplication.processEvents()
-        time.sleep(0.02)
-
-
-def _settle(seconds: float = 0.5) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        time.sleep(0.02)
 
 
 def _edit(db, kind: str, key: str, actor: str, at, **changes) -> None:
@@ -67,16 +49,16 @@ def _open(editor: EditorWindow, kind: str, key: str) -> None:
     shown = []
     editor.record_shown.connect(lambda k, key_: shown.append((k, key_)))
     editor.navigator.select(kind, key, quiet=False)
-    _wait(lambda: (kind, key) in shown)
-    _settle(0.3)
+    wait(lambda: (kind, key) in shown)
+    settle(0.3)
 
 
 def _discard(editor: EditorWindow) -> None:
     if editor.is_dirty():
         editor.revert()
-        _wait(lambda: editor.question is not None and editor.question.isVisible())
+        wait(lambda: editor.question is not None and editor.question.isVisible())
         editor.question.proceed_button.click()
-        _wait(lambda: not editor.is_dirty())
+        wait(lambda: not editor.is_dirty())
 
 
 def shoot(console, out: Path) -> list[Path]:
@@ -91,23 +73,23 @@ def shoot(console, out: Path) -> list[Path]:
         widget.grab().save(str(path))
         saved.append(path)
 
-    _wait(lambda: window.env is not None and window.actor.id is not None)
+    wait(lambda: window.env is not None and window.actor.id is not None)
     give_acme_a_history(db, now)
     console.settings.set("signed_in_technician", LEAD)
     window.ensure_signed_in()
-    _wait(lambda: window.actor.id == LEAD)
+    wait(lambda: window.actor.id == LEAD)
 
     editor = EditorWindow(window.context(), window)
     editor.resize(1720, 1040)
     editor.show()
-    _wait(lambda: editor.outline is not None)
+    wait(lambda: editor.outline is not None)
 
     # 20: a client with its agreement and emergency rules
     _open(editor, "clients", "acme")
     rules = editor.forms["clients"].rules
     rules.table.setCurrentIndex(rules.model.index(0, 1))
     editor.navigator.tree.setFocus()
-    _settle()
+    settle()
     save(editor, "20-editor-client")
 
     # 21: a runbook being edited, the preview beside it, the secret check under the text
@@ -120,7 +102,7 @@ def shoot(console, out: Path) -> list[Path]:
     form.render_preview()
     form.check_secrets()
     form.body.setFocus()
-    _settle()
+    settle()
     save(editor, "21-editor-runbook")
     _discard(editor)
 
@@ -131,9 +113,9 @@ def shoot(console, out: Path) -> list[Path]:
     client.coverage[3].setCurrentText("mon-sat 06:00-25:00")
     client.response["P2"].setValue(0)
     editor.check_now()
-    _wait(lambda: client._slots["agreement.business_hours"].error.isVisible())
+    wait(lambda: client._slots["agreement.business_hours"].error.isVisible())
     client.business_hours.setFocus()
-    _settle()
+    settle()
     save(editor, "24-editor-invalid")
     _discard(editor)
 
@@ -148,20 +130,20 @@ def shoot(console, out: Path) -> list[Path]:
     _edit(db, "technicians", "lee", OTHER_LEAD, now - timedelta(minutes=6), email="lee.chen@northwind.example",
           phones=["+1 312 555 0113", "+1 773 555 0140"])
     editor.save()
-    _wait(lambda: editor.conflict.isVisible() and not editor._saving)
+    wait(lambda: editor.conflict.isVisible() and not editor._saving)
     editor.show_theirs()
-    _wait(lambda: editor.conflict.table.isVisible())
-    _settle()
+    wait(lambda: editor.conflict.table.isVisible())
+    settle()
     save(editor, "22-editor-conflict")
     editor.discard_mine()
-    _wait(lambda: not editor.is_dirty() and not editor.conflict.isVisible())
+    wait(lambda: not editor.is_dirty() and not editor.conflict.isVisible())
 
     # 23: the history of Acme
     _open(editor, "clients", "acme")
     editor.show_history()
-    _wait(lambda: editor.history.model.rowCount() > 0)
+    wait(lambda: editor.history.model.rowCount() > 0)
     editor.history.table.selectRow(0)
-    _settle()
+    settle()
     save(editor, "23-editor-history")
     editor.close()
     return saved

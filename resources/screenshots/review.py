@@ -16,16 +16,14 @@ Jordan is signed in again at the end.
 from __future__ import annotations
 
 import random
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
-
-from PySide6.QtWidgets import QApplication
 
 from dispatch_app.domain.localtime import resolve, to_local
 from dispatch_app.services import calls, shifts
 from dispatch_app.ui.review import ReviewWindow
 from dispatch_app.ui.review.window import FIGURES, GAPS, HANDOFFS, KNOWLEDGE, WHAT_IF
+from resources.screenshots.pacing import settle, wait
 
 MANAGER = "morgan"
 MSP_ZONE = "America/Chicago"
@@ -50,32 +48,16 @@ INCIDENTS = (
 )
 
 
-def _wait(predicate, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the console did not get there in time")
-        QApplication.processEvents()
-        time.sleep(0.02)
-
-
 def _select_handoff_with(tab, text: str) -> None:
     """Select the newest handoff whose record says ``text`` (other shots may have added shifts)."""
     for row in tab.model.rows:
         tab.select(row.id)
         try:
-            _wait(lambda: text in tab.record.toPlainText(), timeout=3.0)
+            wait(lambda: text in tab.record.toPlainText(), timeout=3.0)
             return
         except TimeoutError:
             continue
     raise TimeoutError(f"no handoff record says {text!r}")
-
-
-def _settle(seconds: float = 0.5) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        time.sleep(0.02)
 
 
 def a_year_of_calls(db, now: datetime, *, seed: int = 7) -> int:
@@ -174,44 +156,44 @@ def shoot(console, out: Path) -> list[Path]:
         widget.grab().save(str(path))
         saved.append(path)
 
-    _wait(lambda: window.env is not None and window.actor.id is not None)
+    wait(lambda: window.env is not None and window.actor.id is not None)
     a_year_of_calls(db, now)
     a_few_nights_of_handoffs(db, now)
     console.settings.set("signed_in_technician", MANAGER)
     window.ensure_signed_in()
-    _wait(lambda: window.actor.id == MANAGER)
+    wait(lambda: window.actor.id == MANAGER)
 
     review = ReviewWindow(window.context(), window)
     review.resize(1680, 1000)
     review.show()
-    _wait(lambda: review.env is not None)
+    wait(lambda: review.env is not None)
 
     # 40: handoffs, the newest waiting for review, a comment being written
     tab = review.handoffs_tab
-    _wait(lambda: tab.model.rowCount() >= 3)
+    wait(lambda: tab.model.rowCount() >= 3)
     _select_handoff_with(tab, "Line 2 stopped again")  # Jordan's night: the line stopped twice
     tab.comment.setPlainText("Two line stops in one night: ask Acme's integrator about the bridge patch.")
     tab.comment.setFocus()
-    _settle()
+    settle()
     save(review, "40-review-handoffs")
 
     # 41: coverage gaps over the next 30 days
     review.show_tab(GAPS)
     gaps = review.gaps_tab
     gaps.picker.choose("Next 30 days")
-    _wait(lambda: gaps.shown_range is not None and gaps.shown_range[1] - gaps.shown_range[0] >= timedelta(days=29))
+    wait(lambda: gaps.shown_range is not None and gaps.shown_range[1] - gaps.shown_range[0] >= timedelta(days=29))
     if gaps.model.rowCount():
         gaps.table.selectRow(0)
     gaps.timeline.setFocus()
-    _settle()
+    settle()
     save(review, "41-review-gaps")
 
     # 42: knowledge risk
     loaded = []
     review.knowledge_tab.loaded.connect(loaded.append)
     review.show_tab(KNOWLEDGE)
-    _wait(lambda: loaded)
-    _settle()
+    wait(lambda: loaded)
+    settle()
     save(review, "42-review-bus-factor")
 
     # 43: what-if: Lee away in the middle of Dana's vacation (next week)
@@ -223,23 +205,23 @@ def shoot(console, out: Path) -> list[Path]:
     answered = []
     what_if.answered.connect(answered.append)
     what_if.check()
-    _wait(lambda: answered)
+    wait(lambda: answered)
     if what_if.model.rowCount():
         what_if.table.selectRow(0)
-    _settle()
+    settle()
     save(review, "43-review-what-if")
 
     # 44: response figures over the last 12 months
     shown = []
     review.figures_shown.connect(shown.append)
     review.show_tab(FIGURES)
-    _wait(lambda: shown)
-    _settle()
+    wait(lambda: shown)
+    settle()
     save(review, "44-review-figures")
 
     review.show_tab(HANDOFFS)
     review.close()
     console.settings.set("signed_in_technician", "jordan")  # the desk as it was given
     window.ensure_signed_in()
-    _wait(lambda: window.actor.id == "jordan")
+    wait(lambda: window.actor.id == "jordan")
     return saved

@@ -12,35 +12,17 @@ schedule and saves:
 """
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from datetime import datetime, time as clock_time, timedelta
 from pathlib import Path
-
-from PySide6.QtWidgets import QApplication
 
 from dispatch_app.domain.localtime import resolve, to_local
 from dispatch_app.domain.model import Unavailability
 from dispatch_app.services import editing, review, schedule
 from dispatch_app.ui.schedule import ScheduleWindow
+from resources.screenshots.pacing import settle, wait
 
 LEAD = "dana"
-
-
-def _wait(predicate, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the console did not get there in time")
-        QApplication.processEvents()
-        time.sleep(0.02)
-
-
-def _settle(seconds: float = 0.4) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        time.sleep(0.02)
 
 
 def give_the_week_a_hole(db, now) -> None:
@@ -81,52 +63,52 @@ def shoot(console, out: Path) -> list[Path]:
         widget.grab().save(str(path))
         saved.append(path)
 
-    _wait(lambda: window.env is not None and window.actor.id is not None)
+    wait(lambda: window.env is not None and window.actor.id is not None)
     give_the_week_a_hole(db, now)
     console.settings.set("signed_in_technician", LEAD)
     window.ensure_signed_in()
-    _wait(lambda: window.actor.id == LEAD)
+    wait(lambda: window.actor.id == LEAD)
 
     shown = []
     schedules = ScheduleWindow(window.context(), window)
     schedules.range_shown.connect(lambda start, end: shown.append((start, end)))
     schedules.resize(1720, 920)
     schedules.show()
-    _wait(lambda: shown)
+    wait(lambda: shown)
     timeline = schedules.timeline
     swap = next((b for lane in timeline.lanes for b in lane.blocks if b.kind == "override"), None)
     if swap is not None:
         timeline.focus_on(next(l.rotation for l in timeline.lanes if swap in l.blocks), swap.start)
     timeline.setFocus()
-    _settle()
+    settle()
     save(schedules, "30-schedule-week")
 
     shown.clear()
     schedules.set_mode("month")
-    _wait(lambda: shown)
-    _settle()
+    wait(lambda: shown)
+    settle()
     save(schedules, "31-schedule-month")
 
     shown.clear()
     schedules.set_mode("week")
-    _wait(lambda: shown)
+    wait(lambda: shown)
     # the lead is asked to put Priya on a night shift while she is away at a training: the
     # what-if shows her leave and the coverage gaps it would open before anything is saved
     start = _span_that_opens_a_gap(db, now, schedules.view.timezone)
     if start >= schedules.view.end:
         shown.clear()
         schedules.move_range(1)
-        _wait(lambda: shown)
+        wait(lambda: shown)
     night = next(i for i, lane in enumerate(timeline.lanes) if lane.rotation == "night-remote" and lane.tech is None)
     timeline.lane_index = night
     timeline.selection = (night, start, start + timedelta(hours=15))
     timeline.request_override()
-    _wait(lambda: schedules.override_dialog is not None and schedules.override_dialog.isVisible())
+    wait(lambda: schedules.override_dialog is not None and schedules.override_dialog.isVisible())
     dialog = schedules.override_dialog
     dialog.select_technician("priya")
     dialog.reason.setText("swap with Alex (his daughter's recital)")
-    _wait(lambda: dialog.what_if.toPlainText() not in ("", "Checking coverage…"))
-    _settle()
+    wait(lambda: dialog.what_if.toPlainText() not in ("", "Checking coverage…"))
+    settle()
     save(dialog, "32-schedule-override")
     dialog.reject()
     schedules.close()
