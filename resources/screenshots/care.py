@@ -23,7 +23,7 @@ from dispatch_app.services import calls, editing, environment, review
 from dispatch_app.ui.care.stale_marks import StaleMarks
 from dispatch_app.ui.care.window import RunbookCareWindow
 from dispatch_app.ui.dialogs.bundle_dialog import BundleImportDialog
-from resources.screenshots.pacing import settle, wait
+from resources.screenshots.shots import Shots, settle, sign_in, wait
 
 LEAD = "dana"
 
@@ -91,13 +91,8 @@ def shoot(console, out: Path) -> list[Path]:
     window = console.window
     db = console.backend.db
     now = window.clock.now()
-    out.mkdir(parents=True, exist_ok=True)
-    saved: list[Path] = []
-
-    def save(widget, name: str) -> None:
-        path = out / f"{name}.png"
-        widget.grab().save(str(path))
-        saved.append(path)
+    shots = Shots(out)
+    save, saved = shots.save, shots.saved
 
     wait(lambda: window.env is not None and window.actor.id is not None)
     give_the_runbooks_a_history(db, now)
@@ -117,9 +112,7 @@ def shoot(console, out: Path) -> list[Path]:
     save(pane, "54-environment-stale-mark")
 
     # the lead at the desk
-    console.settings.set("signed_in_technician", LEAD)
-    window.ensure_signed_in()
-    wait(lambda: window.actor.id == LEAD)
+    sign_in(console, LEAD)
 
     care = RunbookCareWindow(window.context(), window)
     care.resize(1640, 900)
@@ -157,7 +150,5 @@ def shoot(console, out: Path) -> list[Path]:
     save(dialog, "53-import-dry-run")
     dialog.reject()
 
-    console.settings.set("signed_in_technician", "jordan")  # the desk as it was given
-    window.ensure_signed_in()
-    wait(lambda: window.actor.id == "jordan")
+    sign_in(console, "jordan")  # the desk as it was given
     return saved

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from dispatch_app.services import editing
 from dispatch_app.ui.editor import EditorWindow
-from resources.screenshots.pacing import settle, wait
+from resources.screenshots.shots import Shots, settle, sign_in, wait
 
 LEAD = "dana"
 OTHER_LEAD = "taylor"
@@ -65,19 +65,12 @@ def shoot(console, out: Path) -> list[Path]:
     window = console.window
     db = console.backend.db
     now = window.clock.now()
-    out.mkdir(parents=True, exist_ok=True)
-    saved: list[Path] = []
-
-    def save(widget, name: str) -> None:
-        path = out / f"{name}.png"
-        widget.grab().save(str(path))
-        saved.append(path)
+    shots = Shots(out)
+    save, saved = shots.save, shots.saved
 
     wait(lambda: window.env is not None and window.actor.id is not None)
     give_acme_a_history(db, now)
-    console.settings.set("signed_in_technician", LEAD)
-    window.ensure_signed_in()
-    wait(lambda: window.actor.id == LEAD)
+    sign_in(console, LEAD)
 
     editor = EditorWindow(window.context(), window)
     editor.resize(1720, 1040)

@@ -23,7 +23,7 @@ from dispatch_app.domain.localtime import resolve, to_local
 from dispatch_app.services import calls, shifts
 from dispatch_app.ui.review import ReviewWindow
 from dispatch_app.ui.review.window import FIGURES, GAPS, HANDOFFS, KNOWLEDGE, WHAT_IF
-from resources.screenshots.pacing import settle, wait
+from resources.screenshots.shots import Shots, settle, sign_in, wait
 
 MANAGER = "morgan"
 MSP_ZONE = "America/Chicago"
@@ -148,20 +148,13 @@ def shoot(console, out: Path) -> list[Path]:
     window = console.window
     db = console.backend.db
     now = window.clock.now()
-    out.mkdir(parents=True, exist_ok=True)
-    saved: list[Path] = []
-
-    def save(widget, name: str) -> None:
-        path = out / f"{name}.png"
-        widget.grab().save(str(path))
-        saved.append(path)
+    shots = Shots(out)
+    save, saved = shots.save, shots.saved
 
     wait(lambda: window.env is not None and window.actor.id is not None)
     a_year_of_calls(db, now)
     a_few_nights_of_handoffs(db, now)
-    console.settings.set("signed_in_technician", MANAGER)
-    window.ensure_signed_in()
-    wait(lambda: window.actor.id == MANAGER)
+    sign_in(console, MANAGER)
 
     review = ReviewWindow(window.context(), window)
     review.resize(1680, 1000)
@@ -221,7 +214,5 @@ def shoot(console, out: Path) -> list[Path]:
 
     review.show_tab(HANDOFFS)
     review.close()
-    console.settings.set("signed_in_technician", "jordan")  # the desk as it was given
-    window.ensure_signed_in()
-    wait(lambda: window.actor.id == "jordan")
+    sign_in(console, "jordan")  # the desk as it was given
     return saved

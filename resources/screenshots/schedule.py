@@ -20,7 +20,7 @@ from dispatch_app.domain.localtime import resolve, to_local
 from dispatch_app.domain.model import Unavailability
 from dispatch_app.services import editing, review, schedule
 from dispatch_app.ui.schedule import ScheduleWindow
-from resources.screenshots.pacing import settle, wait
+from resources.screenshots.shots import Shots, settle, sign_in, wait
 
 LEAD = "dana"
 
@@ -55,19 +55,12 @@ def shoot(console, out: Path) -> list[Path]:
     window = console.window
     db = console.backend.db
     now = window.clock.now()
-    out.mkdir(parents=True, exist_ok=True)
-    saved: list[Path] = []
-
-    def save(widget, name: str) -> None:
-        path = out / f"{name}.png"
-        widget.grab().save(str(path))
-        saved.append(path)
+    shots = Shots(out)
+    save, saved = shots.save, shots.saved
 
     wait(lambda: window.env is not None and window.actor.id is not None)
     give_the_week_a_hole(db, now)
-    console.settings.set("signed_in_technician", LEAD)
-    window.ensure_signed_in()
-    wait(lambda: window.actor.id == LEAD)
+    sign_in(console, LEAD)
 
     shown = []
     schedules = ScheduleWindow(window.context(), window)

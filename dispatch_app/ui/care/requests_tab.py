@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -26,7 +25,7 @@ from dispatch_app.ui.care.runbook_facts import RequestRow, RequestsState, read_r
 from dispatch_app.ui.care.widgets import markdown_escape
 from dispatch_app.ui.context import Context
 from dispatch_app.ui.models.table import VALUE_ROLE
-from dispatch_app.ui.views.panes import list_view, pane_title, show_state, state_line
+from dispatch_app.ui.views.panes import list_view, pane_title, show_state, side_by_side, state_line, titled
 
 DONE_PREFIX = "Done: "
 DISMISSED_PREFIX = "Dismissed: "
@@ -109,20 +108,7 @@ class RunbookRequestsTab(QWidget):
         left.addWidget(self.table, 1)
         left.addLayout(buttons)
         left.addWidget(self.status)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(pane_title("THE REQUEST"))
-        right_layout.addWidget(self.detail, 1)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(lists)
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([1100, 500])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.splitter)
+        self.splitter = side_by_side(self, lists, titled("THE REQUEST", self.detail))
         self._render_detail(None)
 
     def _shortcut(self, text: str, keys: list[str], slot) -> QAction:

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -21,7 +20,7 @@ from dispatch_app.ui.care.runbook_facts import RunbookPlace, StaleState, read_st
 from dispatch_app.ui.care.widgets import markdown_escape
 from dispatch_app.ui.context import Context
 from dispatch_app.ui.models.table import KEY_ROLE, VALUE_ROLE
-from dispatch_app.ui.views.panes import list_view, pane_title, show_state, state_line
+from dispatch_app.ui.views.panes import list_view, pane_title, show_state, side_by_side, state_line, titled
 
 
 class StaleRunbooksTab(QWidget):
@@ -88,20 +87,7 @@ class StaleRunbooksTab(QWidget):
         left.addWidget(pane_title("RUNBOOK TEXT THAT LOOKS LIKE A SECRET"))
         left.addWidget(self.secrets_summary)
         left.addWidget(self.secrets_table, 2)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(pane_title("THE RUNBOOK"))
-        right_layout.addWidget(self.preview, 1)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(lists)
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([1100, 500])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.splitter)
+        self.splitter = side_by_side(self, lists, titled("THE RUNBOOK", self.preview))
 
     # ------------------------------------------------------------ public
 

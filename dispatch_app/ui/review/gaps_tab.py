@@ -29,7 +29,7 @@ from dispatch_app.ui.review.timeline import TimelineView
 from dispatch_app.ui.review.timeline_model import Timeline, critical_places, gap_timeline
 from dispatch_app.ui.review.widgets import primary_button
 from dispatch_app.ui.review.wording import describe_gap
-from dispatch_app.ui.views.panes import list_view, pane_title, show_state, state_line
+from dispatch_app.ui.views.panes import list_view, show_state, state_line, titled
 
 ALL_CLIENTS = "All clients"
 
@@ -87,13 +87,8 @@ class GapsPanes(QSplitter):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(GapsModel.REASON, QHeaderView.ResizeMode.Stretch)
         follow_table(self.table, self.timeline)
-        for title, widget in ((upper_title, scrolled(self.timeline)), (lower_title, self.table)):
-            pane = QWidget()
-            column = QVBoxLayout(pane)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.addWidget(pane_title(title))
-            column.addWidget(widget, 1)
-            self.addWidget(pane)
+        self.addWidget(titled(upper_title, scrolled(self.timeline)))
+        self.addWidget(titled(lower_title, self.table))
         self.setStretchFactor(0, 3)
         self.setStretchFactor(1, 2)
 

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPlainTextEdit,
-    QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -26,7 +25,7 @@ from dispatch_app.ui.context import Context
 from dispatch_app.ui.models.table import KEY_ROLE
 from dispatch_app.ui.review.models import ShiftsModel
 from dispatch_app.ui.review.widgets import primary_button
-from dispatch_app.ui.views.panes import list_view, pane_title, show_state, state_line
+from dispatch_app.ui.views.panes import list_view, pane_title, show_state, side_by_side, state_line
 
 FILTERS = ("All handoffs", "Not reviewed", "Reviewed")
 HOW_MANY = 200
@@ -121,15 +120,7 @@ class HandoffsTab(QWidget):
         buttons.addWidget(self.review_button)
         buttons.addWidget(self.status, 1)
         right_layout.addLayout(buttons)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([780, 880])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.splitter)
+        self.splitter = side_by_side(self, left, right, stretch=(2, 3), sizes=(780, 880))
         self._show_record(None)
 
     def eventFilter(self, watched, event) -> bool:

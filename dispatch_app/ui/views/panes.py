@@ -1,9 +1,10 @@
 """Small pieces the lead's and the manager's windows share: a read-only list, a pane's title,
-and the inline state line under it (what is being read, what went wrong)."""
+the inline state line under it (what is being read, what went wrong), and a tab's two panes
+side by side."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QTableView
+from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from dispatch_app.ui.models.table import sorting_proxy
 from dispatch_app.ui.theme import repolish
@@ -42,3 +43,28 @@ def show_state(label: QLabel, text: str, *, problem: bool = False, role: str = "
     label.setText(text)
     label.setProperty("role", "caution" if problem else role)
     repolish(label)
+
+
+def titled(title: str, widget: QWidget) -> QWidget:
+    """``widget`` under a pane title."""
+    pane = QWidget()
+    column = QVBoxLayout(pane)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(pane_title(title))
+    column.addWidget(widget, 1)
+    return pane
+
+
+def side_by_side(tab: QWidget, left: QWidget, right: QWidget, *, stretch: tuple[int, int] = (3, 1),
+                 sizes: tuple[int, int] = (1100, 500)) -> QSplitter:
+    """Fill ``tab`` with ``left`` and ``right`` in a splitter (answered, for the tab to keep)."""
+    splitter = QSplitter(Qt.Orientation.Horizontal)
+    splitter.addWidget(left)
+    splitter.addWidget(right)
+    splitter.setStretchFactor(0, stretch[0])
+    splitter.setStretchFactor(1, stretch[1])
+    splitter.setSizes(list(sizes))
+    layout = QVBoxLayout(tab)
+    layout.setContentsMargins(6, 6, 6, 6)
+    layout.addWidget(splitter)
+    return splitter
