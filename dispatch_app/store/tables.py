@@ -282,6 +282,9 @@ class CallRow(Base):
     contact: Mapped[str | None]
     source: Mapped[str]
     external_id: Mapped[str | None] = mapped_column(unique=True)
+    dedup_key: Mapped[str | None] = mapped_column(index=True)
+    """The alert identity its source gives (``alertmanager:<fingerprint>``, an Opsgenie alias, a
+    PagerDuty dedup_key): a new alert with the key of an open call updates that call (0007)."""
     received_at: Mapped[datetime] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(index=True)
     priority: Mapped[str | None]
