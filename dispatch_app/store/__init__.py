@@ -1,32 +1,36 @@
 """Storage: SQLAlchemy tables, the engine (SQLite WAL or PostgreSQL), Alembic migrations.
 
 Only domain values leave this package; ORM rows stay inside.
-"""
-from dispatch_app.store.changes import current_change, record_change
-from dispatch_app.store.database import Database, default_url, is_empty
-from dispatch_app.store.environment_rows import (
-    CalendarFactory,
-    KindCounts,
-    SaveSummary,
-    load_environment,
-    load_msp,
-    load_technician,
-    save_environment,
-    technician_is_referenced,
-)
 
-__all__ = [
-    "CalendarFactory",
-    "Database",
-    "KindCounts",
-    "SaveSummary",
-    "current_change",
-    "default_url",
-    "is_empty",
-    "load_environment",
-    "load_msp",
-    "load_technician",
-    "record_change",
-    "save_environment",
-    "technician_is_referenced",
-]
+The names below load their module on first use (PEP 562): a quick read (``store/reads.py``
+through ``Database.reading``) does not pay for the ORM and the mapped tables.
+"""
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "current_change": "changes",
+    "record_change": "changes",
+    "Database": "database",
+    "default_url": "database",
+    "is_empty": "database",
+    "CalendarFactory": "environment_rows",
+    "KindCounts": "environment_rows",
+    "SaveSummary": "environment_rows",
+    "load_environment": "environment_rows",
+    "load_msp": "environment_rows",
+    "load_technician": "environment_rows",
+    "save_environment": "environment_rows",
+    "technician_is_referenced": "environment_rows",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

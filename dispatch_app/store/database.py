@@ -6,23 +6,30 @@ one-line :class:`DispatchError` naming the database and what to do.
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import platformdirs
-from sqlalchemy import Engine, create_engine, event, exists, select
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from dispatch_app import secrets
 from dispatch_app.errors import DispatchError
-from dispatch_app.store.tables import ClientRow, TechnicianRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+# The ORM (sqlalchemy.orm and the mapped tables), the keyring and Alembic are imported where
+# they are first needed: a quick read through :meth:`Database.reading` loads none of them.
 
 APP_NAME = "dispatch-app"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -67,6 +74,8 @@ class Database:
         self._writer: sessionmaker[Session] | None = None
         self._snapshot: sessionmaker[Session] | None = None
         self._lock = threading.Lock()
+        self._file = _sqlite_file(self._given)
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the SQLite file open
 
     # ------------------------------------------------------------ public
 
@@ -77,10 +86,41 @@ class Database:
 
     @property
     def engine(self) -> Engine:
-        """The engine, opened and migrated."""
-        self._open()
+        """The engine, opened and migrated (on the file the path names now: :meth:`check_file`)."""
+        self._open_engine()
+        self._follow_file()
         assert self._engine is not None
         return self._engine
+
+    def check_file(self) -> None:
+        """On SQLite, make sure the path still names the file this Database has open (the
+        same device and inode). A file deleted under it raises :class:`DispatchError`, and
+        nothing is written into the unlinked file; a file put in its place (a restored
+        backup) is opened anew. Every :meth:`session` and :meth:`reading` checks first, and a
+        write session checks again after its commit: a write that went into a file replaced
+        meanwhile raises. PostgreSQL: nothing to check."""
+        self._open_engine()
+        self._follow_file()
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A Core connection in a read transaction that sees one snapshot (``REPEATABLE READ``,
+        read only, on PostgreSQL; SQLite's transaction always gives one). For the quick reads
+        of ``store/reads.py``: it opens the engine without loading the ORM."""
+        self._open_engine()
+        self._follow_file()
+        engine = self._engine
+        assert engine is not None
+        if self.dialect == "postgresql":
+            engine = engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        try:
+            with engine.connect() as connection, connection.begin():
+                yield connection
+        except (sa_exc.OperationalError, sa_exc.InterfaceError) as error:
+            problem = self._explain_in_use(error)
+            if problem is None:
+                raise
+            raise DispatchError(problem) from error
 
     @contextmanager
     def session(self, *, write: bool = False, read_only: bool = False) -> Iterator[Session]:
@@ -92,6 +132,7 @@ class Database:
         reads made of several queries; SQLite's transaction always gives one.
         """
         self._open()
+        identity = self._follow_file()
         maker = self._writer if write else self._snapshot if read_only else self._reader
         assert maker is not None
         try:
@@ -102,6 +143,12 @@ class Database:
             if problem is None:
                 raise
             raise DispatchError(problem) from error
+        if write and identity is not None and _file_identity(self._file) != identity:
+            raise DispatchError(
+                f"cannot write to the database {self.display_url}: the file {self._file} was replaced or deleted "
+                "while this was being written, so the write went into the old file, which nothing reads; "
+                "nothing was stored in the database. Try again."
+            )
 
     def is_empty(self) -> bool:
         """True when the database holds no technician and no client (a new installation)."""
@@ -119,27 +166,88 @@ class Database:
 
     # ------------------------------------------------------------ opening
 
+    def _open_engine(self) -> Engine:
+        """The engine, created and migrated on first use."""
+        if self._engine is not None:
+            return self._engine
+        with self._lock:
+            if self._engine is None:
+                self._engine = self._created_and_migrated()
+        return self._engine
+
+    def _created_and_migrated(self) -> Engine:
+        """A new engine on the URL, its schema upgraded (the caller holds the lock). An SQLite
+        file that was open once and is gone now is not made again, empty: that would hide the loss."""
+        if self._identity is not None and _file_identity(self._file) is None:
+            raise DispatchError(self._gone())
+        engine = self._create_engine()
+        try:
+            self._migrate(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        self._identity = _file_identity(self._file)
+        return engine
+
+    def _follow_file(self) -> tuple[int, int] | None:
+        """The (device, inode) of the SQLite file the sessions open now; raises when the file
+        is gone, opens the path again when another file took its place."""
+        if self._identity is None:
+            return None
+        now = _file_identity(self._file)
+        if now == self._identity:
+            return now
+        if now is None:
+            raise DispatchError(self._gone())
+        with self._lock:
+            if _file_identity(self._file) != self._identity:
+                self._reopen()
+            return self._identity
+
+    def _reopen(self) -> None:
+        """A new engine on the path (the caller holds the lock). The old connections are
+        closed first, once the sessions using them ended (within the busy timeout), so that
+        SQLite checkpoints and removes the old file's write-ahead log before the new file is
+        opened; the new engine and sessions replace the old ones in one step."""
+        logging.getLogger(__name__).warning("the database file %s was replaced: opening it again", self._file)
+        old = self._engine
+        if old is not None:
+            deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+            while old.pool.checkedout() and time.monotonic() < deadline:  # type: ignore[attr-defined]
+                time.sleep(0.01)
+            old.dispose()
+        engine = self._created_and_migrated()
+        self._engine = engine
+        if self._reader is not None:
+            self._make_sessions(engine)
+
+    def _gone(self) -> str:
+        return (f"cannot open the database {self.display_url}: the file {self._file} was deleted or moved away "
+                "while in use, and nothing is written to it any more. Put the file back (it is opened again), "
+                "or pass --db.")
+
     def _open(self) -> None:
         if self._reader is not None:
             return
+        engine = self._open_engine()
+
         with self._lock:
             if self._reader is not None:
                 return
-            engine = self._create_engine()
-            try:
-                self._migrate(engine)
-            except BaseException:
-                engine.dispose()
-                raise
-            self._engine = engine
-            snapshot = engine
-            if self.dialect == "postgresql":
-                snapshot = engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-            self._snapshot = sessionmaker(snapshot, expire_on_commit=False)
-            self._writer = sessionmaker(
-                engine.execution_options(dispatch_begin="BEGIN IMMEDIATE"), expire_on_commit=False
-            )
-            self._reader = sessionmaker(engine, expire_on_commit=False)  # last: marks "open"
+            self._make_sessions(self._engine or engine)
+
+    def _make_sessions(self, engine: Engine) -> None:
+        """The session makers on ``engine`` (the caller holds the lock)."""
+        from sqlalchemy.orm import sessionmaker
+
+        snapshot = engine
+        if self.dialect == "postgresql":
+            snapshot = engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        self._snapshot = sessionmaker(snapshot, expire_on_commit=False)
+        self._writer = sessionmaker(
+            engine.execution_options(dispatch_begin="BEGIN IMMEDIATE"), expire_on_commit=False
+        )
+        self._reader = sessionmaker(engine, expire_on_commit=False)  # last: marks "open"
 
     def _create_engine(self) -> Engine:
         if self.dialect == "sqlite":
@@ -202,6 +310,8 @@ class Database:
     def _with_keyring_password(self, url: URL) -> URL:
         if url.password is not None or not url.username:
             return url
+        from dispatch_app import secrets
+
         name = secrets.database_secret_name(url.username, url.host)
         try:
             password = secrets.get_secret(name)
@@ -273,6 +383,8 @@ class Database:
             else:
                 advice = "Check the file and its directory, or pass --db."
         elif "password" in lowered or "authentication" in lowered:
+            from dispatch_app import secrets
+
             name = secrets.database_secret_name(self._given.username or "", self._given.host)
             advice = (
                 f"Store the password in the system keyring as '{name}' (service {secrets.SERVICE}), "
@@ -302,8 +414,31 @@ class Database:
         return None
 
 
+def _sqlite_file(url: URL) -> str | None:
+    """The path of an SQLite database file; None for PostgreSQL and in-memory databases."""
+    path = url.database
+    if url.get_backend_name() != "sqlite" or not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return str(Path(path).expanduser())
+
+
+def _file_identity(path: str | None) -> tuple[int, int] | None:
+    """(device, inode) of the file at ``path``; None when there is none."""
+    if path is None:
+        return None
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
 def is_empty(session: Session) -> bool:
     """True when the database holds no technician and no client."""
+    from sqlalchemy import exists, select
+
+    from dispatch_app.store.tables import ClientRow, TechnicianRow
+
     return not session.execute(
         select(exists(select(TechnicianRow.id)) | exists(select(ClientRow.id)))
     ).scalar_one()

@@ -1,7 +1,6 @@
 """The environment in and out of its tables, as domain values.
 
-Loading runs one query per table (no query per client or per system), so one client with
-the whole staff loads in milliseconds and the largest MSPs in well under two seconds.
+Loading is :mod:`.reads`' (SQLAlchemy Core, one query per table), in the session's transaction.
 
 Saving matches records by id (systems and runbooks: by client and id; overrides, which have
 no id, by rotation, technician, start and end). A record whose content is the same is left
@@ -12,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
@@ -22,14 +21,10 @@ from sqlalchemy.orm import Session
 
 from dispatch_app.domain.model import (
     Agreement,
-    CalendarSchedule,
-    CalendarShift,
     Client,
     Contact,
-    EmergencyRule,
     Environment,
     Expert,
-    Length,
     Msp,
     Override,
     Rotation,
@@ -37,9 +32,7 @@ from dispatch_app.domain.model import (
     System,
     Technician,
     Unavailability,
-    Vendor,
 )
-from dispatch_app.errors import NotFound
 from dispatch_app.store.call_rows import tech_is_named
 from dispatch_app.store.tables import (
     ClientRow,
@@ -54,25 +47,10 @@ from dispatch_app.store.tables import (
     UnavailabilityRow,
 )
 
-CalendarFactory = Callable[[str, str, Sequence[Technician], str], CalendarSchedule]
-"""Rebuilds an iCalendar rotation from ``(source, content, technicians, timezone)``."""
+from dispatch_app.store import reads
+from dispatch_app.store.reads import CalendarFactory, StoredCalendar  # noqa: F401 - part of this module's API
 
 KINDS = ("msp", "technicians", "rotations", "overrides", "clients", "systems", "runbooks")
-
-
-@dataclass(frozen=True)
-class StoredCalendar:
-    """An iCalendar rotation's stored text, not expanded.
-
-    What :func:`load_environment` gives without a ``calendar_factory`` (the store cannot
-    read iCalendar; the services pass the bundle's reader). Asking it for shifts is a bug.
-    """
-
-    source: str
-    content: str
-
-    def shifts_between(self, start: datetime, end: datetime) -> Sequence[CalendarShift]:
-        raise RuntimeError(f"calendar {self.source!r} was loaded without a calendar_factory")
 
 
 @dataclass(frozen=True)
@@ -110,6 +88,7 @@ def technician_is_referenced(session: Session, tech_id: str) -> bool:
 
 
 # ==================================================================== loading
+# The loader is store/reads.py's (on Core), given this session's connection.
 
 
 def load_environment(
@@ -118,169 +97,33 @@ def load_environment(
     clients: Sequence[str] | None = None,
     calendar_factory: CalendarFactory | None = None,
 ) -> Environment:
-    """The environment with every technician, rotation and override, and the named clients.
-
-    ``clients`` None loads all of them; ids that name no client are skipped. Raises
-    :class:`NotFound` when nothing was ever imported.
-    """
-    msp = load_msp(session)
-    if msp is None:
-        raise NotFound("the database holds no environment yet: import a bundle first")
-    technicians = _load_technicians(session)
-    return Environment(
-        msp=msp,
-        technicians=technicians,
-        rotations=_load_rotations(session, technicians, calendar_factory),
-        overrides=_load_overrides(session),
-        clients=_load_clients(session, clients),
-    )
+    """The environment with every technician, rotation and override, and the named clients
+    (:func:`.reads.load_environment`, in this session's transaction)."""
+    return reads.load_environment(session.connection(), clients=clients, calendar_factory=calendar_factory)
 
 
 def load_technician(session: Session, tech_id: str) -> Technician | None:
     """One technician with their leave, or None."""
-    found = _load_technicians(session, tech_id)
+    found = reads.load_technicians(session.connection(), tech_id)
     return found[0] if found else None
-
-
-def _rows(session: Session, statement):
-    """Rows of a plain (Core) select, without the ORM's per-statement work."""
-    return session.connection().execute(statement)
-
-
-_MSP = select(MspRow.__table__.c["name", "timezone", "holidays"])
-_LEAVE = select(UnavailabilityRow.__table__.c["technician_id", "starts_at", "ends_at", "reason"]).order_by(
-    UnavailabilityRow.technician_id, UnavailabilityRow.position, UnavailabilityRow.pk
-)
-_TECHNICIANS = select(TechnicianRow.__table__.c["id", "name", "level", "phones", "email", "roles", "active"]).order_by(
-    TechnicianRow.position, TechnicianRow.id
-)
-_ROTATIONS = select(RotationRow.__table__.c[
-    "id", "name", "level", "timezone", "start_local", "length", "active", "members", "ical_source", "ical_content"
-]).order_by(RotationRow.position, RotationRow.id)
-_OVERRIDES = select(OverrideRow.__table__.c["rotation_id", "tech_id", "starts_at", "ends_at", "reason"]).order_by(
-    OverrideRow.position, OverrideRow.pk
-)
 
 
 def load_msp(session: Session) -> Msp | None:
     """The MSP, or None before the first import."""
-    row = _rows(session, _MSP).first()
-    if row is None:
-        return None
-    return Msp(name=row.name, timezone=row.timezone, holidays=_dates(row.holidays))
+    return reads.load_msp(session.connection())
 
 
-def _load_technicians(session: Session, only: str | None = None) -> tuple[Technician, ...]:
-    leave_query, tech_query = _LEAVE, _TECHNICIANS
-    if only is not None:
-        leave_query = leave_query.where(UnavailabilityRow.technician_id == only)
-        tech_query = tech_query.where(TechnicianRow.id == only)
-    leave: dict[str, list[Unavailability]] = defaultdict(list)
-    for tech_id, start, end, reason in _rows(session, leave_query):
-        leave[tech_id].append(Unavailability(start, end, reason))
-    return tuple(
-        Technician(id, name, level, tuple(phones), email, tuple(roles), tuple(leave.get(id, ())), active)
-        for id, name, level, phones, email, roles, active in _rows(session, tech_query)
-    )
+def _load_technicians(session: Session) -> tuple[Technician, ...]:
+    return reads.load_technicians(session.connection())
 
 
-def _load_rotations(
-    session: Session, technicians: Sequence[Technician], calendar_factory: CalendarFactory | None
-) -> tuple[Rotation, ...]:
-    rotations = []
-    for row in _rows(session, _ROTATIONS):
-        calendar: CalendarSchedule | None = None
-        if row.ical_source is not None:
-            content = row.ical_content or ""
-            calendar = (
-                calendar_factory(row.ical_source, content, technicians, row.timezone)
-                if calendar_factory is not None
-                else StoredCalendar(row.ical_source, content)
-            )
-        rotations.append(Rotation(
-            id=row.id, name=row.name, level=row.level, timezone=row.timezone,
-            start=datetime.fromisoformat(row.start_local) if row.start_local else None,
-            length=_length(row.length) if row.length else None,
-            active=row.active, members=tuple(row.members), calendar=calendar,
-        ))
-    return tuple(rotations)
-
-
-def _load_overrides(session: Session) -> tuple[Override, ...]:
-    return tuple(
-        Override(rotation, tech, start, end, reason) for rotation, tech, start, end, reason in _rows(session, _OVERRIDES)
-    )
+def _load_rotations(session: Session, technicians: Sequence[Technician],
+                    calendar_factory: CalendarFactory | None) -> tuple[Rotation, ...]:
+    return reads.load_rotations(session.connection(), technicians, calendar_factory)
 
 
 def _load_clients(session: Session, only: Sequence[str] | None) -> tuple[Client, ...]:
-    ids = None if only is None else list(dict.fromkeys(only))
-    if ids == []:
-        return ()
-
-    def of_clients(query, column):
-        return query if ids is None else query.where(column.in_(ids))
-
-    contacts: dict[str, list[Contact]] = defaultdict(list)
-    for r in _rows(session, of_clients(
-        select(ContactRow.client_id, ContactRow.name, ContactRow.phone, ContactRow.email, ContactRow.role,
-               ContactRow.may_authorize).order_by(ContactRow.client_id, ContactRow.position, ContactRow.pk),
-        ContactRow.client_id,
-    )):
-        contacts[r.client_id].append(
-            Contact(name=r.name, phone=r.phone, email=r.email, role=r.role, may_authorize=r.may_authorize)
-        )
-
-    experts: dict[int, list[Expert]] = defaultdict(list)
-    expert_query = select(ExpertRow.system_pk, ExpertRow.tech_id, ExpertRow.role).order_by(
-        ExpertRow.system_pk, ExpertRow.position, ExpertRow.pk
-    )
-    if ids is not None:
-        expert_query = expert_query.join(SystemRow, SystemRow.pk == ExpertRow.system_pk).where(
-            SystemRow.client_id.in_(ids)
-        )
-    for r in _rows(session, expert_query):
-        experts[r.system_pk].append(Expert(tech=r.tech_id, role=r.role))
-
-    system_runbooks: dict[int, list[Runbook]] = defaultdict(list)
-    client_runbooks: dict[str, list[Runbook]] = defaultdict(list)
-    for r in _rows(session, of_clients(
-        select(RunbookRow.client_id, RunbookRow.system_pk, RunbookRow.id, RunbookRow.title, RunbookRow.level,
-               RunbookRow.body, RunbookRow.review_days).order_by(RunbookRow.position, RunbookRow.pk),
-        RunbookRow.client_id,
-    )):
-        runbook = Runbook(id=r.id, title=r.title, level=r.level, body=r.body, review_days=r.review_days)
-        if r.system_pk is None:
-            client_runbooks[r.client_id].append(runbook)
-        else:
-            system_runbooks[r.system_pk].append(runbook)
-
-    systems: dict[str, list[System]] = defaultdict(list)
-    for r in _rows(session, of_clients(
-        select(SystemRow.pk, SystemRow.client_id, SystemRow.id, SystemRow.name, SystemRow.criticality,
-               SystemRow.fix_level, SystemRow.depends_on, SystemRow.vendor, SystemRow.notes)
-        .order_by(SystemRow.client_id, SystemRow.position, SystemRow.pk),
-        SystemRow.client_id,
-    )):
-        systems[r.client_id].append(System(
-            id=r.id, name=r.name, criticality=r.criticality, fix_level=r.fix_level,
-            depends_on=tuple(r.depends_on), experts=tuple(experts.get(r.pk, ())),
-            vendor=Vendor(**r.vendor) if r.vendor is not None else None, notes=r.notes,
-            runbooks=tuple(system_runbooks.get(r.pk, ())),
-        ))
-
-    return tuple(
-        Client(
-            id=r.id, name=r.name, timezone=r.timezone, industry=r.industry, phones=tuple(r.phones),
-            holidays=_dates(r.holidays), contacts=tuple(contacts.get(r.id, ())),
-            agreement=_agreement(r.agreement), systems=tuple(systems.get(r.id, ())),
-            runbooks=tuple(client_runbooks.get(r.id, ())),
-        )
-        for r in _rows(session, of_clients(
-            select(ClientRow.id, ClientRow.name, ClientRow.timezone, ClientRow.industry, ClientRow.phones,
-                   ClientRow.holidays, ClientRow.agreement).order_by(ClientRow.position, ClientRow.id),
-            ClientRow.id,
-        ))
-    )
+    return reads.load_clients(session.connection(), only)
 
 
 # ==================================================================== saving
@@ -728,12 +571,8 @@ def _client_fingerprint(c: Client) -> Client:
     return dataclasses.replace(c, systems=(), runbooks=())
 
 
-def _length(text: str) -> Length:
-    return Length(int(text[:-1]), text[-1])
 
 
-def _dates(values: Sequence[str]) -> tuple[date, ...]:
-    return tuple(date.fromisoformat(v) for v in values)
 
 
 def _iso_dates(values: Sequence[date]) -> list[str]:
@@ -754,19 +593,3 @@ def _agreement_json(a: Agreement) -> dict[str, Any]:
         "notes": a.notes,
     }
 
-
-def _agreement(data: Mapping[str, Any]) -> Agreement:
-    default = Agreement()
-    return Agreement(
-        plan=data.get("plan", default.plan),
-        business_hours=data.get("business_hours", default.business_hours),
-        coverage={int(level): rule for level, rule in data["coverage"].items()}
-        if "coverage" in data else default.coverage,
-        response_minutes=dict(data.get("response_minutes", default.response_minutes)),
-        ack_minutes=dict(data.get("ack_minutes", default.ack_minutes)),
-        emergency=tuple(
-            EmergencyRule(**{key: tuple(values) for key, values in rule.items()})
-            for rule in data.get("emergency", [])
-        ) if "emergency" in data else default.emergency,
-        notes=data.get("notes", default.notes),
-    )
