@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dispatch_app.cli import shapes
 from dispatch_app.cli.text import when
-from dispatch_app.services import schedule
+from dispatch_app.services import coverage
 
 
 def add_arguments(name: str, parser) -> None:
@@ -16,7 +16,7 @@ def add_arguments(name: str, parser) -> None:
 def run(args, context) -> int:
     if args.command == "oncall":
         at = context.at()
-        entries = schedule.on_call(context.db, at=at)
+        entries = coverage.on_call(context.db, at=at)
         if context.json:
             context.print_json(shapes.oncall(at, entries))
             return 0
@@ -31,7 +31,7 @@ def run(args, context) -> int:
 
     start = context.instant(args.start, "--from")
     end = context.instant(args.end, "--to")
-    found = schedule.coverage_gaps(context.db, start=start, end=end, client=args.client)
+    found = coverage.coverage_gaps(context.db, start=start, end=end, client=args.client)
     if context.json:
         context.print_json(shapes.gaps(start, end, found))
         return 0

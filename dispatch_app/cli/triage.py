@@ -4,7 +4,7 @@ from __future__ import annotations
 from dispatch_app.cli import shapes
 from dispatch_app.cli.text import when
 from dispatch_app.errors import DispatchError
-from dispatch_app.services import calls, triage
+from dispatch_app.services import triage
 
 
 def add_arguments(name: str, parser) -> None:
@@ -41,6 +41,8 @@ def _recorded(args, context) -> int:
     if args.client or args.system or args.impact or args.summary:
         raise DispatchError("triage CALL_ID takes no --client, --system, --impact or --summary: "
                             "the call keeps its own")
+    from dispatch_app.services import calls  # a recorded call's view: not loaded for a what-if
+
     view = calls.call_view(context.db, call_id, at=context.at(), as_tech=context.as_tech)
     if view.triage is None:
         raise DispatchError(f"call {call_id} has no client yet: assign one (dispatch-app assign {call_id} --client ID)")

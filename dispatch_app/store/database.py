@@ -76,6 +76,7 @@ class Database:
         self._lock = threading.Lock()
         self._file = _sqlite_file(self._given)
         self._identity: tuple[int, int] | None = None  # (device, inode) of the SQLite file open
+        self._companions: dict[str, tuple[int, int] | None] = {}  # its -wal and -shm files, as last seen
 
     # ------------------------------------------------------------ public
 
@@ -187,6 +188,7 @@ class Database:
             engine.dispose()
             raise
         self._identity = _file_identity(self._file)
+        self._companions = _companions(self._file)
         return engine
 
     def _follow_file(self) -> tuple[int, int] | None:
@@ -196,6 +198,7 @@ class Database:
             return None
         now = _file_identity(self._file)
         if now == self._identity:
+            self._companions = _companions(self._file)
             return now
         if now is None:
             raise DispatchError(self._gone())
@@ -216,6 +219,14 @@ class Database:
             while old.pool.checkedout() and time.monotonic() < deadline:  # type: ignore[attr-defined]
                 time.sleep(0.01)
             old.dispose()
+        # SQLite does not checkpoint a moved file on close, so its write-ahead log and index
+        # stay at the path; opened with the new file, they would be read as part of it.
+        for suffix, seen in self._companions.items():
+            if seen is not None and _file_identity(self._file + suffix) == seen:
+                try:
+                    os.unlink(self._file + suffix)
+                except OSError:
+                    pass
         engine = self._created_and_migrated()
         self._engine = engine
         if self._reader is not None:
@@ -431,6 +442,13 @@ def _file_identity(path: str | None) -> tuple[int, int] | None:
     except OSError:
         return None
     return found.st_dev, found.st_ino
+
+
+def _companions(path: str | None) -> dict[str, tuple[int, int] | None]:
+    """(device, inode) of the write-ahead log and its index beside an SQLite file."""
+    if path is None:
+        return {}
+    return {suffix: _file_identity(path + suffix) for suffix in ("-wal", "-shm")}
 
 
 def is_empty(session: Session) -> bool:
