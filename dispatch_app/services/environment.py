@@ -13,14 +13,20 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from dispatch_app import store
+from typing import TYPE_CHECKING
+
+from dispatch_app import store  # its names load on first use (see dispatch_app.store)
 from dispatch_app import bundle  # its parsers load on first use (see dispatch_app.bundle)
 from dispatch_app.domain.model import CalendarSchedule, Environment, Technician
 from dispatch_app.errors import NotFound
 from dispatch_app.services import people
-from dispatch_app.store import Database, KindCounts
+from dispatch_app.store import reads
+from dispatch_app.store.database import Database
 
-__all__ = ["ImportReport", "KindCounts", "export_bundle", "import_bundle", "load_environment", "msp_timezone"]
+if TYPE_CHECKING:
+    from dispatch_app.store import KindCounts
+
+__all__ = ["ImportReport", "export_bundle", "import_bundle", "load_environment", "msp_timezone"]
 
 IMPORT_ROLES = ("lead",)
 
@@ -131,15 +137,16 @@ def export_bundle(db: Database, path: str | Path, *, actor: str | None) -> list[
 
 
 def load_environment(db: Database, *, clients: Sequence[str] | None = None) -> Environment:
-    """A consistent snapshot: all staff, rotations and overrides, and the named clients (None: all)."""
-    with db.session(read_only=True) as session:
-        return store.load_environment(session, clients=clients, calendar_factory=_calendar)
+    """A consistent snapshot: all staff, rotations and overrides, and the named clients (None: all).
+    Read on SQLAlchemy Core (``store/reads.py``), so a quick command does not load the ORM."""
+    with db.reading() as connection:
+        return reads.load_environment(connection, clients=clients, calendar_factory=_calendar)
 
 
 def msp_timezone(db: Database) -> str:
     """The MSP's time zone (where local instants given without an offset are read)."""
-    with db.session() as session:
-        msp = store.load_msp(session)
+    with db.reading() as connection:
+        msp = reads.load_msp(connection)
     if msp is None:
         raise NotFound("the database holds no environment yet: import a bundle first")
     return msp.timezone

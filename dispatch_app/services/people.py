@@ -7,12 +7,16 @@ the actor is the anonymous level-1 dispatcher, whose only role is ``dispatcher``
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
+from dispatch_app import store
 from dispatch_app.domain.model import Technician
 from dispatch_app.errors import NotAllowed, NotFound
-from dispatch_app.store import Database, load_technician
+from dispatch_app.store import reads
+from dispatch_app.store.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 ADMIN = "admin"
 
@@ -54,10 +58,11 @@ def actor(source: Database | Session, tech_id: str | None) -> Actor:
     if tech_id is None:
         return ANONYMOUS
     if isinstance(source, Database):
-        with source.session() as session:
-            tech = load_technician(session, tech_id)
+        with source.reading() as connection:
+            found = reads.load_technicians(connection, tech_id)
+        tech = found[0] if found else None
     else:
-        tech = load_technician(source, tech_id)
+        tech = store.load_technician(source, tech_id)
     if tech is None:
         raise NotFound(f"no technician '{tech_id}'")
     if not tech.active:

@@ -10,7 +10,6 @@ versioned, in the record's history; lead or admin).
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,14 +19,14 @@ import icalendar
 
 from dispatch_app import store
 from dispatch_app.bundle.ical import IcalError, IcalSchedule
-from dispatch_app.domain import gaps as gap_rules
-from dispatch_app.domain import oncall as oncall_rules
 from dispatch_app.domain import schedule as schedule_rules
 from dispatch_app.domain.localtime import is_zone
-from dispatch_app.domain.model import Gap, OnCall, Override, Rotation, Technician
+from dispatch_app.domain.model import OnCall, Override, Rotation, Technician
 from dispatch_app.domain.schedule import Hole, LeaveSpan, RotationSchedule, Segment
 from dispatch_app.errors import DispatchError, NotFound
+from dispatch_app.files import write_file
 from dispatch_app.services import editing, people
+from dispatch_app.services.coverage import coverage_gaps, on_call  # noqa: F401 - part of this module's API
 from dispatch_app.services.environment import _calendar, load_environment
 from dispatch_app.store import Database, edit_rows
 
@@ -36,21 +35,6 @@ __all__ = ["OnCallCalendar", "OnCallEvent", "RotationView", "ScheduleView", "Sch
            "schedule_view", "write_calendar"]
 
 PRODID = "-//Dispatch Console//On call//EN"
-
-
-def on_call(db, *, at: datetime) -> list[OnCall]:
-    """Who holds each rotation at ``at``, in rotation id order."""
-    env = load_environment(db, clients=[])
-    return oncall_rules.on_call_all(env, at)
-
-
-def coverage_gaps(db, *, start: datetime, end: datetime, client: str | None = None) -> list[Gap]:
-    if end <= start:
-        raise DispatchError("--to must be after --from")
-    env = load_environment(db, clients=None if client is None else [client])
-    if client is not None and env.client(client) is None:
-        raise NotFound(f"--client: no client {client!r}")
-    return gap_rules.coverage_gaps(env, start, end)
 
 
 # ---------------------------------------------------------------- the schedule view
@@ -252,18 +236,8 @@ def on_call_ical(db: Database, *, start: datetime, end: datetime, tech: str | No
 
 
 def write_calendar(path: str | Path, text: str) -> Path:
-    """Write ``text`` to ``path`` whole or not at all (a temporary file beside it, then renamed)."""
-    target = Path(path)
-    if target.is_dir():
-        raise DispatchError(f"cannot write {str(target)!r}: it is a folder; name a .ics file")
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        temporary.write_text(text, encoding="utf-8", newline="")
-        os.replace(temporary, target)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise DispatchError(f"cannot write {str(target)!r}: {error.strerror or error}") from None
-    return target
+    """Write ``text`` to ``path`` whole or not at all (:func:`dispatch_app.files.write_file`)."""
+    return write_file(path, text)
 
 
 # ---------------------------------------------------------------- a rotation from an iCalendar file
