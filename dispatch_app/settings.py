@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from dispatch_app.errors import DispatchError
+from dispatch_app.files import write_file
 
 APP_NAME = "dispatch-app"
 log = logging.getLogger(__name__)
@@ -106,9 +107,7 @@ class Settings:
     def _save(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".settings-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(self._values, out, indent=2, sort_keys=True)
-            os.replace(tmp, self.path)
-        except OSError as error:  # a read-only home must not stop the console
+            # 0600 when new: the database URL may name a server and user the desk keeps to itself
+            write_file(self.path, json.dumps(self._values, indent=2, sort_keys=True), new_mode=0o600)
+        except (OSError, DispatchError) as error:  # a read-only home must not stop the console
             log.warning("cannot save settings to %s: %s", self.path, error)

@@ -12,15 +12,17 @@ PACKAGE = Path(__file__).resolve().parents[1] / "dispatch_app"
 ALLOWED = {
     "domain": set(),
     "errors": set(),
-    "bundle": {"domain", "errors"},
+    "files": {"errors"},
+    "logs": set(),
+    "bundle": {"domain", "errors", "files"},
     "store": {"domain", "errors", "secrets"},
     "secrets": {"errors"},
-    "services": {"store", "bundle", "domain", "errors", "secrets", "feed"},
+    "services": {"store", "bundle", "domain", "errors", "secrets", "feed", "files", "logs"},
     "feed": {"store", "domain", "errors"},
-    "reports": {"domain"},
-    "cli": {"services", "domain", "errors", "reports"},
-    "intake": {"services", "domain", "errors"},
-    "ui": {"services", "domain", "errors", "reports"},
+    "reports": {"domain", "files"},
+    "cli": {"services", "domain", "errors", "reports", "files", "logs"},
+    "intake": {"services", "domain", "errors", "logs"},
+    "ui": {"services", "domain", "errors", "reports", "files", "logs"},
 }
 FORBIDDEN_THIRD_PARTY = {
     "domain": {"sqlalchemy", "PySide6", "yaml", "icalendar", "recurring_ical_events", "keyring", "alembic"},

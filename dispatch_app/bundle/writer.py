@@ -10,8 +10,6 @@ under their relative path. Files are replaced whole (written aside, then renamed
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from typing import Any
 import yaml
 
 from ..domain.localtime import to_local, zone
+from ..files import write_file
 from ..domain.model import PRIORITIES, Agreement, Client, EmergencyRule, Environment, Rotation, Runbook, System
 from .reader import SUFFIXES, BundleError
 from .validate import FORMAT
@@ -214,17 +213,7 @@ def bundle_text(env: Environment, suffix: str) -> str:
 
 def _replace_file(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
+    write_file(path, text)
 
 
 def write_bundle(env: Environment, path: Path) -> list[Path]:

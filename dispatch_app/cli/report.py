@@ -1,11 +1,12 @@
 """``report figures|bus-factor|what-if-leave``: the manager's review (docs/cli.md)."""
 from __future__ import annotations
 
-from pathlib import Path
 
+from dispatch_app.cli.arguments import identifier, instant
 from dispatch_app.cli.text import when
 from dispatch_app.domain.localtime import format_utc
 from dispatch_app.errors import DispatchError
+from dispatch_app.files import write_file
 from dispatch_app.services import review
 
 ACTIONS = ("figures", "bus-factor", "what-if-leave")
@@ -13,13 +14,13 @@ ACTIONS = ("figures", "bus-factor", "what-if-leave")
 
 def add_arguments(name: str, parser) -> None:
     parser.add_argument("action", choices=ACTIONS)
-    parser.add_argument("--from", dest="start", metavar="INSTANT", help="figures, what-if-leave: from")
-    parser.add_argument("--to", dest="end", metavar="INSTANT", help="figures, what-if-leave: to (exclusive)")
+    parser.add_argument("--from", dest="start", metavar="INSTANT", type=instant, help="figures, what-if-leave: from")
+    parser.add_argument("--to", dest="end", metavar="INSTANT", type=instant, help="figures, what-if-leave: to (exclusive)")
     parser.add_argument("--csv", metavar="FILE", help="figures: also write them as CSV to FILE ('-': stdout)")
-    parser.add_argument("--tech", metavar="ID", help="what-if-leave: who would be away")
-    parser.add_argument("--range-from", dest="range_start", metavar="INSTANT",
+    parser.add_argument("--tech", metavar="ID", type=identifier, help="what-if-leave: who would be away")
+    parser.add_argument("--range-from", dest="range_start", metavar="INSTANT", type=instant,
                         help="what-if-leave: gaps over this range (default: the leave)")
-    parser.add_argument("--range-to", dest="range_end", metavar="INSTANT")
+    parser.add_argument("--range-to", dest="range_end", metavar="INSTANT", type=instant)
 
 
 def _need(value, option: str) -> str:
@@ -42,10 +43,7 @@ def run(args, context) -> int:
             print(review.figures_csv(rows), end="")
             return 0
         if args.csv:
-            try:
-                Path(args.csv).write_text(review.figures_csv(rows), encoding="utf-8")
-            except OSError as exc:
-                raise DispatchError(f"--csv: cannot write {args.csv}: {exc.strerror or exc}") from None
+            write_file(args.csv, review.figures_csv(rows))
         if context.json:
             context.print_json({"from": format_utc(start), "to": format_utc(end),
                                 "rows": [{c: getattr(r, c) for c in review.FIGURE_COLUMNS} for r in rows]})

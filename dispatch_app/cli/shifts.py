@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import sys
+from argparse import ArgumentTypeError
 
 from dispatch_app.cli import shapes
+from dispatch_app.cli.arguments import count, instant, record_id, text
 from dispatch_app.cli.text import when
 from dispatch_app.domain.handoff import handoff_to_dict
 from dispatch_app.errors import DispatchError
+from dispatch_app.files import write_file
 from dispatch_app.reports.handoff_html import handoff_html
 from dispatch_app.reports.handoff_markdown import handoff_markdown
 from dispatch_app.services import shifts
+from dispatch_app.services.inputs import NOTE_MAX
 
 FORMATS = ("md", "html", "pdf")
 
@@ -18,17 +22,19 @@ FORMATS = ("md", "html", "pdf")
 def add_arguments(name: str, parser) -> None:
     if name == "shift":
         parser.add_argument("action", choices=("start", "end", "note", "list"))
-        parser.add_argument("text", nargs="?", metavar="TEXT", help="note: the text")
-        parser.add_argument("--shift", type=int, metavar="SHIFT_ID", help="end/note: this shift, not your running one")
-        parser.add_argument("--limit", type=int, default=20, metavar="N", help="list: how many (newest first)")
+        parser.add_argument("text", nargs="?", metavar="TEXT", type=text(NOTE_MAX), help="note: the text")
+        parser.add_argument("--shift", type=record_id, metavar="SHIFT_ID",
+                            help="end/note: this shift, not your running one")
+        parser.add_argument("--limit", type=count, default=20, metavar="N", help="list: how many (newest first)")
     elif name == "handoff":
         parser.add_argument("target", nargs="*", metavar="[acknowledge|review] SHIFT_ID",
                             help="a shift's record; 'acknowledge' or 'review' before the id appends to it")
-        parser.add_argument("--from", dest="start", metavar="INSTANT", help="an ad-hoc record from this instant")
-        parser.add_argument("--to", dest="end", metavar="INSTANT")
+        parser.add_argument("--from", dest="start", metavar="INSTANT", type=instant,
+                            help="an ad-hoc record from this instant")
+        parser.add_argument("--to", dest="end", metavar="INSTANT", type=instant)
         parser.add_argument("--format", choices=FORMATS, default="md")
         parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (a PDF needs it on a terminal)")
-        parser.add_argument("--comment", metavar="TEXT", help="acknowledge/review: a comment")
+        parser.add_argument("--comment", metavar="TEXT", type=text(NOTE_MAX), help="acknowledge/review: a comment")
 
 
 def run(args, context) -> int:
@@ -80,11 +86,11 @@ def _shift(args, context) -> int:
     return 0
 
 
-def _shift_id(text: str) -> int:
+def _shift_id(value: str) -> int:
     try:
-        return int(text)
-    except ValueError:
-        raise DispatchError(f"handoff: {text!r} is not a shift id") from None
+        return record_id(value)
+    except ArgumentTypeError as error:
+        raise DispatchError(f"handoff: SHIFT_ID {error}") from None
 
 
 def _handoff(args, context) -> int:
@@ -141,15 +147,7 @@ def _write(path: str | None, content: str | bytes) -> None:
         else:
             sys.stdout.write(content)
         return
-    try:
-        if isinstance(content, bytes):
-            with open(path, "wb") as out:
-                out.write(content)
-        else:
-            with open(path, "w", encoding="utf-8") as out:
-                out.write(content)
-    except OSError as error:
-        raise DispatchError(f"-o: cannot write {path}: {error.strerror or error}") from None
+    write_file(path, content)
 
 
 def _verify(context) -> int:

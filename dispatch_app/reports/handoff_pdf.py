@@ -12,6 +12,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QS
 from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
 from dispatch_app.domain.handoff import Handoff
+from dispatch_app.files import write_file
 
 from . import title
 from .handoff_html import handoff_html
@@ -97,5 +98,4 @@ def handoff_pdf(handoff: Handoff) -> bytes:
 
 
 def write_handoff_pdf(handoff: Handoff, path: str) -> None:
-    with open(path, "wb") as out:
-        out.write(handoff_pdf(handoff))
+    write_file(path, handoff_pdf(handoff))

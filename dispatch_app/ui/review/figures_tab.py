@@ -6,7 +6,6 @@ them: nothing here costs more per call than the service already paid.
 """
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from dispatch_app.domain.model import Environment
 from dispatch_app.errors import DispatchError, NotAllowed
+from dispatch_app.files import write_file
 from dispatch_app.services import review
 from dispatch_app.services.review import FigureRow
 from dispatch_app.ui.context import Context
@@ -49,18 +49,8 @@ ESCALATIONS = ("#7d8794", Qt.BrushStyle.Dense5Pattern, "#3a4350")
 
 
 def write_csv(path: str, text: str) -> Path:
-    """Write the CSV whole or not at all (a temporary file beside it, then renamed)."""
-    target = Path(path)
-    if target.is_dir():
-        raise DispatchError(f"cannot write {str(target)!r}: it is a folder; name a .csv file")
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        temporary.write_text(text, encoding="utf-8", newline="")
-        os.replace(temporary, target)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise DispatchError(f"cannot write {str(target)!r}: {error.strerror or error}") from None
-    return target
+    """Write the CSV whole or not at all (:func:`dispatch_app.files.write_file`)."""
+    return write_file(path, text)
 
 
 def _series(name: str, values, look, notes=()) -> Series:
