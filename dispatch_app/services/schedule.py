@@ -10,7 +10,6 @@ versioned, in the record's history; lead or admin).
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +24,7 @@ from dispatch_app.domain.localtime import is_zone
 from dispatch_app.domain.model import OnCall, Override, Rotation, Technician
 from dispatch_app.domain.schedule import Hole, LeaveSpan, RotationSchedule, Segment
 from dispatch_app.errors import DispatchError, NotFound
+from dispatch_app.files import write_file
 from dispatch_app.services import editing, people
 from dispatch_app.services.coverage import coverage_gaps, on_call  # noqa: F401 - part of this module's API
 from dispatch_app.services.environment import _calendar, load_environment
@@ -236,18 +236,8 @@ def on_call_ical(db: Database, *, start: datetime, end: datetime, tech: str | No
 
 
 def write_calendar(path: str | Path, text: str) -> Path:
-    """Write ``text`` to ``path`` whole or not at all (a temporary file beside it, then renamed)."""
-    target = Path(path)
-    if target.is_dir():
-        raise DispatchError(f"cannot write {str(target)!r}: it is a folder; name a .ics file")
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        temporary.write_text(text, encoding="utf-8", newline="")
-        os.replace(temporary, target)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise DispatchError(f"cannot write {str(target)!r}: {error.strerror or error}") from None
-    return target
+    """Write ``text`` to ``path`` whole or not at all (:func:`dispatch_app.files.write_file`)."""
+    return write_file(path, text)
 
 
 # ---------------------------------------------------------------- a rotation from an iCalendar file
