@@ -27,9 +27,6 @@ def add_arguments(name: str, parser) -> None:
         parser.add_argument("--caller-name", metavar="NAME")
         parser.add_argument("--source", metavar="SOURCE", default="phone")
         parser.add_argument("--external-id", metavar="KEY", help="idempotency key")
-    elif name == "calls":
-        parser.add_argument("--open", action="store_true", help="only calls not resolved")
-        parser.add_argument("--limit", type=int, metavar="N")
     elif name == "attempt":
         _call_id(parser)
         parser.add_argument("--tech", required=True, metavar="ID")
@@ -102,21 +99,6 @@ def _call(args, context) -> int:
     else:
         t = recorded.triage
         print(f"{c.id}  {c.priority}  {t.verdict if t else ''}  {c.status}  due {when(c.response_due)}")
-    return 0
-
-
-def _calls(args, context) -> int:
-    rows = calls.queue(context.db, at=context.at(), open_only=args.open, limit=args.limit)
-    if context.json:
-        context.print_json(shapes.queue(rows))
-        return 0
-    if not rows:
-        print("No open calls." if args.open else "No calls.")
-    for r in rows:
-        who = "UNMATCHED" if r.unmatched else f"{r.client}{'/' + r.system if r.system else ''}"
-        late = "  OVERDUE" if r.overdue else ""
-        print(f"#{r.id:<6} {r.priority or '--':<3} {r.status:<10} {who:<28} due {when(r.response_due)}{late}  "
-              f"{r.summary}")
     return 0
 
 
@@ -204,7 +186,7 @@ def _runbook_requests(args, context) -> int:
 
 
 _HANDLERS = {
-    "call": _call, "calls": _calls, "attempt": _attempt, "resolve": _resolve, "note": _note,
+    "call": _call, "attempt": _attempt, "resolve": _resolve, "note": _note,
     "priority": _priority, "authorize": _authorize, "assign": _assign, "status": _status,
     "runbook-requests": _runbook_requests,
 }

@@ -27,7 +27,7 @@ COMMANDS = {
     "gaps": ("schedule", "coverage gaps over a time range"),
     "oncall-calendar": ("oncall_calendar", "on call as an iCalendar file, for people's own calendars"),
     "call": ("calls", "record a call (add) or show one with its timeline (show)"),
-    "calls": ("calls", "the queue, most urgent first"),
+    "calls": ("queue", "the queue, most urgent first"),
     "attempt": ("calls", "record a contact attempt to a technician"),
     "resolve": ("calls", "resolve a call"),
     "note": ("calls", "add a note to a call's timeline"),
