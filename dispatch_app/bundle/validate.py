@@ -39,7 +39,8 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Sequence
 
 from ..domain import windows
-from ..domain.localtime import UTC, BadInstant, is_zone, parse_local_or_instant, resolve, to_local
+from ..domain.localtime import (FIRST_YEAR, LAST_YEAR, UTC, BadInstant, InstantOutOfRange, check_in_range,
+                                is_zone, parse_local_or_instant, resolve, to_local)
 from ..domain.model import (
     CRITICALITIES,
     DEFAULT_ACK_MINUTES,
@@ -298,6 +299,10 @@ class Validator:
             else:
                 shown = repr(item) if isinstance(item, str) else _kind(item)
                 self.problem(where, f"{shown} is not a date (YYYY-MM-DD)")
+            if out and not FIRST_YEAR <= out[-1].year <= LAST_YEAR:
+                day = out.pop()
+                self.problem(where, f"{day.isoformat()}: {day.year:04d} is outside the years {FIRST_YEAR} to "
+                                    f"{LAST_YEAR} this program accepts")
         return tuple(out)
 
     def local_or_instant(self, m: dict, key: str, path: str) -> datetime | None:
@@ -306,15 +311,22 @@ class Validator:
             return None
         value = m[key]
         where = _join(path, key)
-        if isinstance(value, datetime):
-            return value
-        if isinstance(value, date):
-            return datetime.combine(value, time())
+        if isinstance(value, date) and not isinstance(value, datetime):
+            value = datetime.combine(value, time())
+        if isinstance(value, datetime):  # YAML reads unquoted timestamps itself
+            try:
+                return check_in_range(value)
+            except InstantOutOfRange as error:
+                self.problem(where, str(error))
+                return None
         if not isinstance(value, str):
             self.problem(where, f"expected an ISO 8601 instant, got {_kind(value)}")
             return None
         try:
             return parse_local_or_instant(value)
+        except InstantOutOfRange as error:
+            self.problem(where, f"{value!r}: {error}")
+            return None
         except BadInstant:
             self.problem(where, f"{value!r} is not an ISO 8601 instant (for example 2026-11-27T18:00 or 2026-11-27T18:00:00-06:00)")
             return None

@@ -3,64 +3,70 @@
 from __future__ import annotations
 
 from dispatch_app.cli import shapes
+from dispatch_app.cli.arguments import identifier, instant, record_id, text
 from dispatch_app.cli.text import when
 from dispatch_app.domain.model import IMPACTS, PRIORITIES
 from dispatch_app.domain.timeline import CHANNELS, OUTCOMES, STATUSES
 from dispatch_app.errors import DispatchError
 from dispatch_app.services import calls
+from dispatch_app.services.inputs import NOTE_MAX, SOURCE_MAX, SUMMARY_MAX, TEXT_MAX
 
 
 def _call_id(parser) -> None:
-    parser.add_argument("call_id", type=int, metavar="CALL_ID")
+    parser.add_argument("call_id", type=record_id, metavar="CALL_ID")
 
 
 def add_arguments(name: str, parser) -> None:
     if name == "call":
         parser.add_argument("action", choices=("add", "show"), help="add: record a call; show: its timeline")
-        parser.add_argument("call_id", type=int, nargs="?", metavar="CALL_ID", help="for show")
+        parser.add_argument("call_id", type=record_id, nargs="?", metavar="CALL_ID", help="for show")
+        # the intake's field limits (services.inputs)
         who = parser.add_mutually_exclusive_group()
-        who.add_argument("--client", metavar="ID")
-        who.add_argument("--caller-phone", metavar="PHONE", help="any format; finds the client and the contact")
-        parser.add_argument("--summary", metavar="TEXT", help="what is wrong (1 to 2000 characters)")
-        parser.add_argument("--system", metavar="ID")
+        who.add_argument("--client", metavar="ID", type=identifier)
+        who.add_argument("--caller-phone", metavar="PHONE", type=text(TEXT_MAX),
+                         help="any format; finds the client and the contact")
+        parser.add_argument("--summary", metavar="TEXT", type=text(SUMMARY_MAX, required=True),
+                            help=f"what is wrong (1 to {SUMMARY_MAX} characters)")
+        parser.add_argument("--system", metavar="ID", type=identifier)
         parser.add_argument("--impact", choices=IMPACTS, metavar="IMPACT", help="down, degraded, single-user, request")
-        parser.add_argument("--caller-name", metavar="NAME")
-        parser.add_argument("--source", metavar="SOURCE", default="phone")
-        parser.add_argument("--external-id", metavar="KEY", help="idempotency key")
+        parser.add_argument("--caller-name", metavar="NAME", type=text(TEXT_MAX))
+        parser.add_argument("--source", metavar="SOURCE", type=text(SOURCE_MAX, required=True), default="phone")
+        parser.add_argument("--external-id", metavar="KEY", type=text(TEXT_MAX), help="idempotency key")
     elif name == "attempt":
         _call_id(parser)
-        parser.add_argument("--tech", required=True, metavar="ID")
+        parser.add_argument("--tech", required=True, metavar="ID", type=identifier)
         parser.add_argument("--outcome", required=True, choices=OUTCOMES)
         parser.add_argument("--channel", choices=CHANNELS, default="phone")
     elif name == "resolve":
         _call_id(parser)
-        parser.add_argument("--note", required=True, metavar="TEXT")
+        parser.add_argument("--note", required=True, metavar="TEXT", type=text(NOTE_MAX, required=True))
         parser.add_argument("--runbook-change", choices=("yes", "no"),
                             help="required when an expert fixed it: should a runbook change?")
     elif name == "note":
         _call_id(parser)
-        parser.add_argument("text", metavar="TEXT")
+        parser.add_argument("text", metavar="TEXT", type=text(NOTE_MAX, required=True))
     elif name == "priority":
         _call_id(parser)
         parser.add_argument("priority", choices=PRIORITIES, metavar="PRIORITY", help="P1, P2, P3 or P4")
-        parser.add_argument("--why", required=True, metavar="TEXT")
+        parser.add_argument("--why", required=True, metavar="TEXT", type=text(NOTE_MAX, required=True))
     elif name == "authorize":
         _call_id(parser)
-        parser.add_argument("--contact", required=True, metavar="NAME", help="a client contact who may authorize")
-        parser.add_argument("--note", metavar="TEXT")
+        parser.add_argument("--contact", required=True, metavar="NAME", type=text(TEXT_MAX, required=True),
+                            help="a client contact who may authorize")
+        parser.add_argument("--note", metavar="TEXT", type=text(NOTE_MAX))
     elif name == "assign":
         _call_id(parser)
-        parser.add_argument("--client", required=True, metavar="ID")
-        parser.add_argument("--system", metavar="ID")
+        parser.add_argument("--client", required=True, metavar="ID", type=identifier)
+        parser.add_argument("--system", metavar="ID", type=identifier)
     elif name == "status":
         _call_id(parser)
         parser.add_argument("status", choices=STATUSES, metavar="STATUS", help=", ".join(STATUSES))
-        parser.add_argument("--why", metavar="TEXT")
-        parser.add_argument("--until", metavar="INSTANT", help="deferred: when to pick it up again")
+        parser.add_argument("--why", metavar="TEXT", type=text(NOTE_MAX))
+        parser.add_argument("--until", metavar="INSTANT", type=instant, help="deferred: when to pick it up again")
     elif name == "runbook-requests":
         parser.add_argument("--all", action="store_true", help="closed requests too")
-        parser.add_argument("--close", type=int, metavar="CALL_ID", help="the runbook was changed: close it")
-        parser.add_argument("--note", metavar="TEXT", help="with --close: what changed")
+        parser.add_argument("--close", type=record_id, metavar="CALL_ID", help="the runbook was changed: close it")
+        parser.add_argument("--note", metavar="TEXT", type=text(NOTE_MAX), help="with --close: what changed")
 
 
 def run(args, context) -> int:

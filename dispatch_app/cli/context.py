@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from dispatch_app.errors import DispatchError
 from dispatch_app.services import clock
 from dispatch_app.services.database import open_database
 
@@ -19,6 +20,9 @@ class Context:
     json: bool
     at_text: str | None
     as_tech: str | None
+    check_actor: bool = True
+    """Whether ``--as`` must name an active technician when the database is opened: every command
+    but ``import`` (which checks it itself: into an empty database anybody may import)."""
     _db: object | None = field(default=None, repr=False)
 
     @classmethod
@@ -28,12 +32,21 @@ class Context:
             json=bool(getattr(args, "json", False)),
             at_text=getattr(args, "at", None),
             as_tech=getattr(args, "as_tech", None),
+            check_actor=getattr(args, "command", None) != "import",
         )
 
     @property
     def db(self):
         if self._db is None:
-            self._db = open_database(self.db_url)
+            db = open_database(self.db_url)
+            if self.check_actor and self.as_tech is not None:
+                from dispatch_app.services import people  # noqa: PLC0415 - only when --as is given
+
+                try:
+                    people.actor(db, self.as_tech)
+                except DispatchError as error:
+                    raise type(error)(f"--as: {error}") from None
+            self._db = db
         return self._db
 
     def at(self) -> datetime:

@@ -1,6 +1,7 @@
 """``runbooks --stale``, ``runbooks reviewed CLIENT/ID`` and ``history KIND KEY`` (docs/cli.md)."""
 from __future__ import annotations
 
+from dispatch_app.cli.arguments import identifier
 from dispatch_app.cli.text import when
 from dispatch_app.domain.localtime import format_utc
 from dispatch_app.errors import DispatchError
@@ -11,11 +12,11 @@ def add_arguments(name: str, parser) -> None:
     if name == "runbooks":
         parser.add_argument("action", nargs="?", choices=("reviewed",),
                             help="reviewed CLIENT/ID: mark a runbook reviewed (lead)")
-        parser.add_argument("key", nargs="?", metavar="CLIENT/ID")
+        parser.add_argument("key", nargs="?", metavar="CLIENT/ID", type=identifier)
         parser.add_argument("--stale", action="store_true", help="runbooks past their review_days")
     else:
         parser.add_argument("kind", choices=editing.KINDS)
-        parser.add_argument("key", metavar="KEY", help="id; systems and runbooks: CLIENT/ID; overrides: number")
+        parser.add_argument("key", metavar="KEY", type=identifier, help="id; systems and runbooks: CLIENT/ID; overrides: number")
 
 
 def run(args, context) -> int:

@@ -16,6 +16,7 @@ import os
 import sys
 
 from dispatch_app import __version__
+from dispatch_app.cli import arguments
 from dispatch_app.errors import DispatchError
 
 # subcommand -> module in dispatch_app.cli that defines add_arguments(parser) and run(args, context)
@@ -51,13 +52,13 @@ def _common_options(defaults: bool) -> argparse.ArgumentParser:
     given before the subcommand is not overwritten by the subcommand's own default."""
     default = (lambda value: value) if defaults else (lambda value: argparse.SUPPRESS)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL", default=default(None),
+    common.add_argument("--db", metavar="URL", type=arguments.database_url, default=default(None),
                         help="SQLAlchemy database URL (default: $DISPATCH_DB, else a local SQLite file)")
     common.add_argument("--json", action="store_true", default=default(False),
                         help="print one JSON document on stdout")
-    common.add_argument("--at", metavar="INSTANT", default=default(None),
+    common.add_argument("--at", metavar="INSTANT", type=arguments.instant, default=default(None),
                         help="answer as of this ISO 8601 instant (no offset: MSP time zone)")
-    common.add_argument("--as", dest="as_tech", metavar="TECH", default=default(None),
+    common.add_argument("--as", dest="as_tech", metavar="TECH", type=arguments.identifier, default=default(None),
                         help="technician id of who is asking (default: anonymous level-1 dispatcher)")
     return common
 
@@ -101,6 +102,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(command_in(argv) or "")
+    try:
+        arguments.check_argv(argv, parser)
+    except DispatchError as error:  # before anything parses or logs the arguments
+        print(f"dispatch-app: {error}", file=sys.stderr)
+        return 2
     args = parser.parse_args(argv)
     if args.command is None:
         return importlib.import_module("dispatch_app.app").run_console(args.db, demo=args.demo)

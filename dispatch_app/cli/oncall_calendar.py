@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import sys
 
+from dispatch_app.cli.arguments import identifier, instant
 from dispatch_app.domain.localtime import format_utc
 from dispatch_app.services import schedule
 
 
 def add_arguments(name: str, parser) -> None:
-    parser.add_argument("--from", dest="start", required=True, metavar="INSTANT")
-    parser.add_argument("--to", dest="end", required=True, metavar="INSTANT")
-    parser.add_argument("--tech", metavar="ID", help="only this technician's on-call stretches")
+    parser.add_argument("--from", dest="start", required=True, metavar="INSTANT", type=instant)
+    parser.add_argument("--to", dest="end", required=True, metavar="INSTANT", type=instant)
+    parser.add_argument("--tech", metavar="ID", type=identifier, help="only this technician's on-call stretches")
     parser.add_argument("--out", "-o", metavar="FILE", help="write the .ics file here (default: standard output)")
 
 

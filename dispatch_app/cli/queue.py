@@ -6,13 +6,14 @@ terminal, and it should not load what recording and working calls need.
 from __future__ import annotations
 
 from dispatch_app.cli import shapes
+from dispatch_app.cli.arguments import count
 from dispatch_app.cli.text import when
 from dispatch_app.services import queue
 
 
 def add_arguments(name: str, parser) -> None:
     parser.add_argument("--open", action="store_true", help="only calls not resolved")
-    parser.add_argument("--limit", type=int, metavar="N")
+    parser.add_argument("--limit", type=count, metavar="N")
 
 
 def run(args, context) -> int:

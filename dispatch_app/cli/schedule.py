@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from dispatch_app.cli import shapes
+from dispatch_app.cli.arguments import identifier, instant
 from dispatch_app.cli.text import when
 from dispatch_app.services import coverage
 
 
 def add_arguments(name: str, parser) -> None:
     if name == "gaps":
-        parser.add_argument("--from", dest="start", required=True, metavar="INSTANT")
-        parser.add_argument("--to", dest="end", required=True, metavar="INSTANT")
-        parser.add_argument("--client", metavar="ID", help="only this client")
+        parser.add_argument("--from", dest="start", required=True, metavar="INSTANT", type=instant)
+        parser.add_argument("--to", dest="end", required=True, metavar="INSTANT", type=instant)
+        parser.add_argument("--client", metavar="ID", type=identifier, help="only this client")
 
 
 def run(args, context) -> int:

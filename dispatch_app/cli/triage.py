@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 from dispatch_app.cli import shapes
+from dispatch_app.cli.arguments import identifier, record_id, text
 from dispatch_app.cli.text import when
 from dispatch_app.errors import DispatchError
 from dispatch_app.services import triage
+from dispatch_app.services.inputs import SUMMARY_MAX, TEXT_MAX
 
 
 def add_arguments(name: str, parser) -> None:
-    parser.add_argument("call_id", nargs="?", metavar="CALL_ID", help="a recorded call")
-    parser.add_argument("--client", metavar="ID", help="what-if: the client")
-    parser.add_argument("--system", metavar="ID", help="what-if: the client's system")
-    parser.add_argument("--impact", metavar="IMPACT", help="down, degraded, single-user or request")
-    parser.add_argument("--summary", metavar="TEXT", default="", help="what the caller says")
+    parser.add_argument("call_id", nargs="?", metavar="CALL_ID", type=record_id, help="a recorded call")
+    parser.add_argument("--client", metavar="ID", type=identifier, help="what-if: the client")
+    parser.add_argument("--system", metavar="ID", type=identifier, help="what-if: the client's system")
+    parser.add_argument("--impact", metavar="IMPACT", type=text(TEXT_MAX), help="down, degraded, single-user or request")
+    parser.add_argument("--summary", metavar="TEXT", type=text(SUMMARY_MAX), default="", help="what the caller says")
 
 
 def run(args, context) -> int:
@@ -34,10 +36,7 @@ def run(args, context) -> int:
 def _recorded(args, context) -> int:
     """``triage CALL_ID``: the verdict for a recorded call at ``--at``, with its status and the
     state of its escalation (the triage shape of CLI.md plus ``status`` and ``escalation``)."""
-    try:
-        call_id = int(args.call_id)
-    except ValueError:
-        raise DispatchError(f"triage: CALL_ID {args.call_id!r} is not a number") from None
+    call_id = args.call_id
     if args.client or args.system or args.impact or args.summary:
         raise DispatchError("triage CALL_ID takes no --client, --system, --impact or --summary: "
                             "the call keeps its own")

@@ -19,6 +19,23 @@ class BadInstant(ValueError):
     """An instant or time zone that cannot be read."""
 
 
+class InstantOutOfRange(BadInstant):
+    """A well-formed instant written in a year outside FIRST_YEAR..LAST_YEAR."""
+
+
+FIRST_YEAR, LAST_YEAR = 1970, 2199
+"""The years an instant may be written in (docs/decisions.md, "Input limits"). Nothing the
+program plans lies outside them, and inside them every computation (a day or 400 days either
+side, a conversion between zones) stays within what :class:`datetime` can hold."""
+
+
+def check_in_range(value: datetime) -> datetime:
+    """``value`` (naive or aware) if written in the years FIRST_YEAR..LAST_YEAR; else InstantOutOfRange."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise InstantOutOfRange(f"{value.year:04d} is outside the years {FIRST_YEAR} to {LAST_YEAR} this program accepts")
+    return value
+
+
 @lru_cache(maxsize=256)
 def zone(name: str) -> ZoneInfo:
     """The IANA zone ``name``; raises BadInstant for an unknown name."""
@@ -81,17 +98,19 @@ def day_interval(day: date, tz: str) -> tuple[datetime, datetime]:
 
 
 def parse_local_or_instant(text: str) -> datetime:
-    """Read ISO 8601: aware when it has an offset, naive (wall clock) when not."""
+    """Read ISO 8601: aware when it has an offset, naive (wall clock) when not. The year, as
+    written, must lie in FIRST_YEAR..LAST_YEAR (:func:`check_in_range`)."""
     if not isinstance(text, str):
         text = str(text)
     raw = text.strip()
     try:
         if _ISO_DATE.match(raw):
-            return datetime.combine(date.fromisoformat(raw), time())
-        value = datetime.fromisoformat(raw)
+            value = datetime.combine(date.fromisoformat(raw), time())
+        else:
+            value = datetime.fromisoformat(raw)
     except ValueError:
         raise BadInstant(f"not an ISO 8601 instant: {text!r}") from None
-    return value
+    return check_in_range(value)
 
 
 def parse_instant(text: str, tz: str) -> datetime:

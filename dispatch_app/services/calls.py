@@ -62,7 +62,7 @@ from dispatch_app.domain.timeline import (
     TransitionRefused,
 )
 from dispatch_app.errors import DispatchError, NotFound
-from dispatch_app.services import people
+from dispatch_app.services import inputs, people
 from dispatch_app.services.environment import load_environment
 from dispatch_app.services.triage import check_impact, dispatcher_for
 from dispatch_app.store import Database
@@ -77,9 +77,7 @@ __all__ = [
 
 WORK_ROLES = ("dispatcher", "lead", "manager")
 LEAD_ROLES = ("lead",)
-SUMMARY_MAX = 2000
-NOTE_MAX = 4000
-SOURCE_MAX = 100
+SUMMARY_MAX, NOTE_MAX, SOURCE_MAX, TEXT_MAX = inputs.SUMMARY_MAX, inputs.NOTE_MAX, inputs.SOURCE_MAX, inputs.TEXT_MAX
 VERDICT_STATUS = {"handle": HANDLING, "escalate": ESCALATING, "defer": DEFERRED}
 RunbookRequest = call_rows.RunbookRequest
 
@@ -324,11 +322,15 @@ def prepare_call(db: Database, *, actor: str | None, summary: str, at: datetime,
     """Everything :func:`record_call` does before its transaction: the role check, the input
     checks, the caller's match and the triage. ``env`` (holding the client) saves a load, for
     a caller that records many calls at once (the intake); :func:`write_prepared` writes it."""
-    summary = _text(summary, "summary", SUMMARY_MAX)
+    summary = _text(inputs.clean_text(summary or "", "summary"), "summary", SUMMARY_MAX)
     impact = check_impact(impact)
-    source = _text(source or "phone", "source", SOURCE_MAX)
-    external_id = (external_id or "").strip() or None
-    caller_name = (caller_name or "").strip() or None
+    source = _text(inputs.clean_text(source or "phone", "source"), "source", SOURCE_MAX)
+    # the intake's limits (services.inputs) for what the command line and the console type too
+    external_id = inputs.optional_text(external_id, "external id")
+    caller_name = inputs.optional_text(caller_name, "caller name")
+    caller_phone = inputs.optional_text(caller_phone, "caller phone")
+    client = inputs.optional_text(client, "client") or client  # blank: refused below as no such client
+    system = inputs.optional_text(system, "system")
     who = _worker(db, actor, "recording a call").id
 
     def environment_for(ids: list[str]) -> Environment:

@@ -46,7 +46,7 @@ from dispatch_app.bundle.writer import environment_to_data
 from dispatch_app.domain.localtime import format_utc
 from dispatch_app.domain.model import Client, Environment, Override, Rotation, Runbook, System, Technician
 from dispatch_app.errors import Conflict, DispatchError, NotFound
-from dispatch_app.services import people
+from dispatch_app.services import inputs, people
 from dispatch_app.services.environment import _calendar
 from dispatch_app.store import Database
 from dispatch_app.store import edit_rows
@@ -106,6 +106,14 @@ def _check_kind(kind: str) -> None:
         raise DispatchError(f"unknown record kind {kind!r} (one of: {', '.join(KINDS)})")
 
 
+def _check_key(kind: str, key: str) -> None:
+    """An override's key is its row number: one beyond the id range names none (and would not fit
+    the query)."""
+    if kind == "overrides" and not (key.isascii() and key.isdigit() and len(key) <= 10
+                                    and inputs.is_record_id(int(key))):
+        raise NotFound(f"no override {key[:40]!r} (an override is named by its number)")
+
+
 def _client_of(kind: str, key: str) -> str | None:
     if kind == "clients":
         return key
@@ -117,6 +125,7 @@ def _client_of(kind: str, key: str) -> str | None:
 def get_record(db: Database, kind: str, key: str) -> Record:
     """The record ``kind``/``key`` with its version and last editor. Reading is open to anyone."""
     _check_kind(kind)
+    _check_key(kind, key)
     with db.session(read_only=True) as session:
         stamp = edit_rows.record_stamp(session, kind, key)
         if stamp is None:
@@ -151,6 +160,7 @@ class RecordData:
 def get_record_data(db: Database, kind: str, key: str) -> RecordData:
     """The record ``kind``/``key`` for an editing form (see :class:`RecordData`); open to anyone."""
     _check_kind(kind)
+    _check_key(kind, key)
     with db.session(read_only=True) as session:
         stamp = edit_rows.record_stamp(session, kind, key)
         if stamp is None:
@@ -190,10 +200,16 @@ def list_overrides(db: Database) -> list[tuple[str, Override, int]]:
 
 
 def history(db: Database, kind: str, key: str) -> list[RecordChange]:
-    """Every recorded change of one record, oldest first (deleted records keep theirs)."""
+    """Every recorded change of one record, oldest first (deleted records keep theirs). A key
+    that names no record now and never did is NotFound; a record with no change since its
+    import has an empty history."""
     _check_kind(kind)
+    _check_key(kind, key)
     with db.session() as session:
-        return edit_rows.history(session, kind, key)
+        changes = edit_rows.history(session, kind, key)
+        if not changes and edit_rows.record_stamp(session, kind, key) is None:
+            raise NotFound(f"no {_SINGULAR[kind]} {key!r}, and none was ever recorded")
+        return changes
 
 
 def _pick(env: Environment, kind: str, key: str, override_keys: list[str]) -> Any:

@@ -36,17 +36,17 @@ from dispatch_app import secrets, store
 from dispatch_app.domain import timeline as tl
 from dispatch_app.domain.model import IMPACTS, Environment
 from dispatch_app.errors import DispatchError
-from dispatch_app.services import calls
+from dispatch_app.services import calls, inputs
 from dispatch_app.services.environment import load_environment
 from dispatch_app.store import Database, alert_rows, call_rows, feed_rows
 
 log = logging.getLogger(__name__)
 
 BODY_LIMIT = 256 * 1024
-SUMMARY_MAX = calls.SUMMARY_MAX
-TEXT_MAX = 255
+SUMMARY_MAX = inputs.SUMMARY_MAX
+TEXT_MAX = inputs.TEXT_MAX
 """Longest client, system, caller, source or external id accepted (a summary takes 2000)."""
-SOURCE_MAX = 100
+SOURCE_MAX = inputs.SOURCE_MAX
 ALERTMANAGER_SOURCE = "alertmanager"
 DEFAULT_SOURCE = "http"
 FIRING, RESOLVED = "firing", "resolved"

@@ -27,7 +27,7 @@ from dispatch_app.domain.handoff import Handoff, HandoffRecord, HandoffRefused, 
 from dispatch_app.domain.model import Triage
 from dispatch_app.domain.timeline import Call
 from dispatch_app.errors import DispatchError, NotFound
-from dispatch_app.services import people
+from dispatch_app.services import inputs, people
 from dispatch_app.services.calls import recorded_triage
 from dispatch_app.services.environment import load_environment
 from dispatch_app.store import Database, call_rows, chains, shift_rows
@@ -35,7 +35,7 @@ from dispatch_app.store import Database, call_rows, chains, shift_rows
 WORK_ROLES = ("dispatcher", "lead", "manager")
 OVERSEE_ROLES = ("lead", "manager")
 REVIEW_ROLES = ("manager",)
-NOTE_MAX = 4000
+NOTE_MAX = inputs.NOTE_MAX
 ADHOC = 0
 """The id of a record over a range that is not a shift's."""
 _TICK = timedelta(microseconds=1)
