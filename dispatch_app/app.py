@@ -14,6 +14,8 @@ from pathlib import Path
 
 from platformdirs import user_log_path
 
+from dispatch_app import logs
+
 APP_NAME = "dispatch-app"
 log = logging.getLogger("dispatch_app")
 
@@ -30,14 +32,15 @@ def resources_dir() -> Path:
 
 
 def log_file() -> Path | None:
-    """Set up logging to the user log directory; answers the file (None when it cannot be written)."""
-    path = user_log_path(APP_NAME) / "dispatch-app.log"
+    """Set up logging to the user log directory; answers the file (None when it cannot be written).
+
+    The file is private and holds no password (:mod:`dispatch_app.logs`)."""
+    handler: logging.Handler
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+        handler, path = logs.file_handler(user_log_path(APP_NAME) / "dispatch-app.log")
     except OSError:
         handler, path = logging.StreamHandler(sys.stderr), None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(logs.RedactingFormatter(logs.FORMAT))
     root = logging.getLogger("dispatch_app")
     if not any(isinstance(h, type(handler)) for h in root.handlers):
         root.addHandler(handler)

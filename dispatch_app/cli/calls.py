@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dispatch_app.cli import shapes
 from dispatch_app.cli.arguments import identifier, instant, record_id, text
-from dispatch_app.cli.text import when
+from dispatch_app.cli.text import shown, when
 from dispatch_app.domain.model import IMPACTS, PRIORITIES
 from dispatch_app.domain.timeline import CHANNELS, OUTCOMES, STATUSES
 from dispatch_app.errors import DispatchError
@@ -99,7 +99,7 @@ def _call(args, context) -> int:
         return 0
     c = recorded.call
     if not recorded.created:
-        print(f"{c.id}  (already recorded with external id {c.external_id})")
+        print(shown(f"{c.id}  (already recorded with external id {c.external_id})"))
     elif c.unmatched:
         print(f"{c.id}  UNMATCHED: assign a client (dispatch-app assign {c.id} --client ID)")
     else:
@@ -186,8 +186,8 @@ def _runbook_requests(args, context) -> int:
         print("No runbook-change requests.")
     for r in requests:
         c = r.call
-        print(f"#{c.id:<6} {c.client}{'/' + c.system if c.system else ''}  resolved {when(r.resolved_at)} "
-              f"by {r.resolved_by or '-'}  [{r.state}]  {c.summary}: {r.note}")
+        print(shown(f"#{c.id:<6} {c.client}{'/' + c.system if c.system else ''}  resolved {when(r.resolved_at)} "
+                    f"by {r.resolved_by or '-'}  [{r.state}]  {c.summary}: {r.note}"))
     return 0
 
 
@@ -212,7 +212,7 @@ def describe_escalation(state) -> str:
         lines.append(f"Next: {state.next.name} ({state.next.tech}) {', '.join(state.next.phones) or 'no phone'}")
     elif state.exhausted:
         lines.append("EVERYONE WAS TRIED: nobody acknowledged. Call the duty manager.")
-    return "\n".join(lines)
+    return "\n".join(shown(line) for line in lines)
 
 
 def describe_view(view) -> str:
@@ -231,4 +231,4 @@ def describe_view(view) -> str:
     for e in view.events:
         detail = ", ".join(f"{k}={v}" for k, v in e.data.items() if v not in (None, ""))
         lines.append(f"  {e.seq:>3}  {when(e.at)}  {e.actor or 'anonymous'}  {e.kind}  {detail}")
-    return "\n".join(lines)
+    return "\n".join(shown(line) for line in lines)

@@ -63,16 +63,16 @@ class Context:
         sys.stdout.write("\n")
 
     def log_bug(self, error: BaseException) -> Path:
-        from platformdirs import user_log_path
+        """The bug's traceback and command line into the private log file (dispatch_app.logs:
+        0600, passwords in URLs hidden, no SQL parameters); answers the file's path."""
+        from dispatch_app import logs
 
-        path = user_log_path("dispatch-app") / "dispatch-app.log"
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handler = logging.FileHandler(path, encoding="utf-8")
+            handler, path = logs.file_handler()
         except OSError:
-            handler = logging.StreamHandler(sys.stderr)
-            path = Path("<stderr>")
+            handler, path = logging.StreamHandler(sys.stderr), Path("<stderr>")
+            handler.setFormatter(logs.RedactingFormatter(logs.FORMAT))
         logger = logging.getLogger("dispatch_app")
         logger.addHandler(handler)
-        logger.error("unexpected error in %s", " ".join(sys.argv), exc_info=error)
+        logger.error("unexpected error in %s", logs.redact(" ".join(sys.argv)), exc_info=error)
         return path

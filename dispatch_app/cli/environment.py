@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dispatch_app.cli.text import shown
 from dispatch_app.services import environment
 
 
@@ -31,5 +32,5 @@ def run(args, context) -> int:
     if context.json:
         context.print_json(report.as_json())
     else:
-        print(report.describe())
+        print("\n".join(shown(line) for line in report.describe().splitlines()))
     return 0

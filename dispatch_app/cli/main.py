@@ -15,8 +15,9 @@ import logging
 import os
 import sys
 
-from dispatch_app import __version__
+from dispatch_app import __version__, logs
 from dispatch_app.cli import arguments
+from dispatch_app.domain.text import escaped
 from dispatch_app.errors import DispatchError
 
 # subcommand -> module in dispatch_app.cli that defines add_arguments(parser) and run(args, context)
@@ -65,7 +66,12 @@ def _common_options(defaults: bool) -> argparse.ArgumentParser:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, as for any bad input
-        self.exit(2, f"{self.prog}: {message}\n")
+        self.exit(2, f"{self.prog}: {_safe(message)}\n")
+
+
+def _safe(message: str) -> str:
+    """A message for stderr: passwords in URLs hidden, control characters made visible."""
+    return escaped(logs.redact(message))
 
 
 _VALUE_OPTIONS = {"--db", "--at", "--as"}
@@ -118,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         return module.run(args, context) or 0
     except DispatchError as error:
         for line in error.problems:
-            print(f"dispatch-app: {line}", file=sys.stderr)
+            print(f"dispatch-app: {_safe(line)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -127,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as error:  # a bug: log it whole, tell the user in one line
         log_path = context.log_bug(error)
-        print(f"dispatch-app: internal error ({type(error).__name__}: {error}); details in {log_path}",
+        print(f"dispatch-app: internal error ({escaped(logs.one_line(error))}); details in {log_path}",
               file=sys.stderr)
         return 1
     finally:

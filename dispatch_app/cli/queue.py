@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dispatch_app.cli import shapes
 from dispatch_app.cli.arguments import count
-from dispatch_app.cli.text import when
+from dispatch_app.cli.text import shown, when
 from dispatch_app.services import queue
 
 
@@ -26,6 +26,6 @@ def run(args, context) -> int:
     for r in rows:
         who = "UNMATCHED" if r.unmatched else f"{r.client}{'/' + r.system if r.system else ''}"
         late = "  OVERDUE" if r.overdue else ""
-        print(f"#{r.id:<6} {r.priority or '--':<3} {r.status:<10} {who:<28} due {when(r.response_due)}{late}  "
-              f"{r.summary}")
+        print(shown(f"#{r.id:<6} {r.priority or '--':<3} {r.status:<10} {who:<28} due {when(r.response_due)}{late}  "
+                    f"{r.summary}"))
     return 0

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dispatch_app.cli import shapes
 from dispatch_app.cli.arguments import identifier, instant
-from dispatch_app.cli.text import when
+from dispatch_app.cli.text import shown, when
 from dispatch_app.services import coverage
 
 
@@ -27,7 +27,7 @@ def run(args, context) -> int:
                 holder = "nobody"
             else:
                 holder = f"{o.tech} ({o.source})" + ("" if o.available else "  UNAVAILABLE: hole in the rotation")
-            print(f"  {o.rotation:<24} level {o.level}  {holder}")
+            print(shown(f"  {o.rotation:<24} level {o.level}  {holder}"))
         return 0
 
     start = context.instant(args.start, "--from")

@@ -1,9 +1,18 @@
-"""Text for people: instants in the viewer's zone, with a second zone beside when it differs."""
+"""Text for people: instants in the viewer's zone, with a second zone beside when it differs;
+text from outside with its control characters made visible (:func:`shown`)."""
 from __future__ import annotations
 
 from datetime import datetime
 
 from dispatch_app.domain.localtime import zone
+from dispatch_app.domain.text import escaped
+
+
+def shown(text: object) -> str:
+    """``text`` for a terminal: newlines, ANSI escapes, other C0/C1 controls and bidi overrides
+    written as visible escapes (``\\n``, ``\\x1b``, ``\\u202e``), so a line printed is one line and
+    nothing in it acts on the terminal. JSON output keeps the exact text."""
+    return escaped("" if text is None else str(text))
 
 _FORMAT = "%a %d %b %Y %H:%M %Z"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dispatch_app.cli import shapes
 from dispatch_app.cli.arguments import identifier, record_id, text
-from dispatch_app.cli.text import when
+from dispatch_app.cli.text import shown, when
 from dispatch_app.errors import DispatchError
 from dispatch_app.services import triage
 from dispatch_app.services.inputs import SUMMARY_MAX, TEXT_MAX
@@ -82,4 +82,4 @@ def describe(t) -> str:
                          + ", ".join(f"{a.name} {a.phone or a.email or ''}".strip() for a in t.authorizers))
     lines.append(f"Response due: {when(t.response_due)}")
     lines.append("Why: " + "; ".join(t.reasons))
-    return "\n".join(lines)
+    return "\n".join(shown(line) for line in lines)

@@ -266,19 +266,19 @@ class Database:
         if self.dialect == "postgresql":
             return create_engine(
                 self._with_keyring_password(self._given),
-                pool_pre_ping=True,
+                pool_pre_ping=True, hide_parameters=True,  # values (summaries, notes) stay out of errors and logs
                 connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": APP_NAME},
             )
-        return create_engine(self._given)
+        return create_engine(self._given, hide_parameters=True)
 
     def _sqlite_engine(self) -> Engine:
         path = self._given.database
         if path and path != ":memory:" and not path.startswith("file:"):
             self._check_sqlite_directory(Path(path).expanduser())
-            engine = create_engine(self._given)
+            engine = create_engine(self._given, hide_parameters=True)
         else:
             # One shared connection, or each session would see its own empty database.
-            engine = create_engine(self._given, poolclass=StaticPool)
+            engine = create_engine(self._given, poolclass=StaticPool, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, connection_record) -> None:

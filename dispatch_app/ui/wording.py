@@ -5,6 +5,7 @@ Only wording: what is covered and what is an emergency is decided in ``domain``.
 from __future__ import annotations
 
 from dispatch_app.domain.model import DEFAULT_EMERGENCY, Client, EmergencyRule
+from dispatch_app.domain.text import lines_kept, one_line as single_line
 
 LEVEL_NAMES = {1: "answer", 2: "remote fix", 3: "on-site", 4: "environment expert"}
 IMPACT_WORDS = {"down": "down", "degraded": "degraded", "single-user": "failing for one user",
@@ -63,3 +64,15 @@ def emergencies(client: Client) -> list[str]:
     if tuple(rules) == tuple(DEFAULT_EMERGENCY):
         lines = [lines[0] + " (the default rule: the client has not defined its own)"]
     return lines
+
+
+def one_line(text: object) -> str:
+    """Text from outside (a summary, a caller's name, a note) on one line for the queue and the panes:
+    line breaks shown as `` ⏎ ``, other control characters and bidi overrides made visible
+    (``domain/text.py``). The record keeps the exact text."""
+    return single_line("" if text is None else str(text))
+
+
+def tooltip_text(text: str) -> str:
+    """A tooltip's text from outside: its lines kept, control characters and bidi overrides made visible."""
+    return lines_kept(text)

@@ -23,6 +23,7 @@ from dispatch_app.ui.context import Context
 from dispatch_app.ui.models.calls import STATUS_WORDS, TimelineModel
 from dispatch_app.ui.views.panes import show_state
 from dispatch_app.ui.views.tables import read_only
+from dispatch_app.ui.wording import one_line
 
 
 class CallTimelineDialog(QDialog):
@@ -67,7 +68,7 @@ class CallTimelineDialog(QDialog):
 
     def _on_loaded(self, view) -> None:
         call = view.call
-        self.subline.setText(f"“{call.summary}”\n{STATUS_WORDS.get(call.status, call.status)} · "
+        self.subline.setText(f"“{one_line(call.summary)}”\n{STATUS_WORDS.get(call.status, call.status)} · "
                              f"priority {call.priority or '—'} · received {self._clock.stamp(call.received_at)}")
         self.model.set_rows(list(view.events))
         self.timeline.resizeRowsToContents()

@@ -15,6 +15,8 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QSortFilterProxyModel
 from PySide6.QtGui import QColor, QFont
 
+from dispatch_app.ui.wording import one_line, tooltip_text
+
 T = TypeVar("T")
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -76,11 +78,13 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         row = self._rows[index.row()]
         column = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(row)
+            value = column.display(row)
+            return one_line(value) if isinstance(value, str) else value  # text from outside: one line, no controls
         if role == SORT_ROLE:
             return (column.sort or column.display)(row)
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(row) or None
+            tip = column.tooltip(row)
+            return tooltip_text(tip) if isinstance(tip, str) and tip else tip or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.align)
         if role == Qt.ItemDataRole.FontRole and column.emphasis:

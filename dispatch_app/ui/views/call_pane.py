@@ -23,6 +23,7 @@ from dispatch_app.ui.clock import ViewerClock, span
 from dispatch_app.ui.models.calls import STATUS_WORDS, TimelineModel
 from dispatch_app.ui.views.tables import read_only
 from dispatch_app.ui.views.verdict_view import VerdictView
+from dispatch_app.ui.wording import one_line
 
 OUTCOME_KEYS = (("acked", "A", "Acknowledged: they take it"), ("no-answer", "N", "No answer"),
                 ("voicemail", "V", "Left a voicemail"), ("declined", "D", "Declined"))
@@ -141,9 +142,9 @@ class CallPane(QWidget):
         caller = " · ".join(p for p in (call.caller_name, call.contact and call.contact != call.caller_name
                                         and f"contact {call.contact}", call.caller_phone) if p)
         self.subline.setText(
-            f"“{call.summary}”\n{STATUS_WORDS.get(call.status, call.status)} · impact {call.impact} · "
+            f"“{one_line(call.summary)}”\n{STATUS_WORDS.get(call.status, call.status)} · impact {call.impact} · "
             f"received {self._clock.with_client(call.received_at, client.timezone if client else None)}"
-            + (f" · caller: {caller}" if caller else ""))
+            + (f" · caller: {one_line(caller)}" if caller else ""))
         self.verdict.show_triage(view.triage, client)
         self._show_escalation()
         if previous != call.id:
