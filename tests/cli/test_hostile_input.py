@@ -21,6 +21,7 @@ import pytest
 from dispatch_app.cli import arguments
 from dispatch_app.cli.main import build_parser, main
 from dispatch_app.services import inputs
+from night import northwind_url  # noqa: F401 - fixture
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,9 +178,9 @@ def _fingerprint(url: str) -> str:
 
 
 @pytest.fixture
-def northwind(db_url, tmp_path):
+def northwind(northwind_url, tmp_path):
     """Northwind with a call, and ``jordan`` (who recorded it) made inactive by a ``--replace`` import."""
-    assert run("--db", db_url, "import", str(EXAMPLES / "northwind.yaml"))[0] == 0
+    db_url = northwind_url
     code, _, err = run("--db", db_url, "--as", "jordan", "--at", NIGHT, "call", "add", "--client", "acme",
                        "--summary", "line 3 stopped")
     assert code == 0, err
