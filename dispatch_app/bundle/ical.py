@@ -95,6 +95,30 @@ class _Matcher:
         return found
 
 
+def _unreadable(content: str) -> str:
+    """Which line of ``content`` is not an iCalendar content line, without quoting it."""
+    from icalendar.parser import Contentline
+
+    logical, start = "", 0
+    lines = content.splitlines()
+    for number, line in enumerate([*lines, ""], start=1):
+        if line[:1] in (" ", "\t") and logical:
+            logical += line[1:]  # a folded line continues the one before
+            continue
+        if logical:
+            try:
+                Contentline(logical).parts()
+            except Exception:
+                return f"not a readable iCalendar file: line {start} is not an iCalendar content line"
+        logical, start = line, number
+    return "not a readable iCalendar file"
+
+
+def _cannot_expand(error: Exception) -> str:
+    return ("cannot expand the events: a recurrence rule or a date cannot be read "
+            f"({type(error).__name__})")
+
+
 def _describe(component) -> str:
     summary = str(component.get("SUMMARY", "")).strip()
     label = f"event {summary!r}" if summary else "event (no summary)"
@@ -172,8 +196,8 @@ class IcalSchedule:
             raise IcalError(["the iCalendar file is empty"], source)
         try:
             calendar = icalendar.Calendar.from_ical(content)
-        except Exception as error:
-            raise IcalError([f"not a readable iCalendar file: {error}"], source) from None
+        except Exception:  # its message quotes the line: never echo a file's text (BUNDLE.md ical paths)
+            raise IcalError([_unreadable(content)], source) from None
         if getattr(calendar, "name", None) != "VCALENDAR":
             raise IcalError(["not an iCalendar file: expected BEGIN:VCALENDAR"], source)
 
@@ -182,13 +206,13 @@ class IcalSchedule:
         for component in calendar.walk():
             if component.name == "VEVENT":
                 continue
-            for prop, message in getattr(component, "errors", ()):
-                problems.append(f"{component.name}: {prop}: {message}")
+            for prop, _message in getattr(component, "errors", ()):
+                problems.append(f"{component.name}: {prop}: its value cannot be read")
         for index, component in enumerate(calendar.walk("VEVENT")):
             label = _describe(component)
             errors = list(getattr(component, "errors", ()))
-            for prop, message in errors:
-                problems.append(f"{label}: {prop}: {message}")
+            for prop, _message in errors:  # the library's message quotes the value
+                problems.append(f"{label}: {prop}: its value cannot be read")
             if errors:
                 continue
             if component.get("DTSTART") is None:
@@ -219,7 +243,7 @@ class IcalSchedule:
         except IcalError:
             raise
         except Exception as error:
-            raise IcalError([f"cannot expand the events: {error}"], source) from None
+            raise IcalError([_cannot_expand(error)], source) from None
         return schedule
 
     def _first_shifts(self, calendar) -> None:
@@ -273,7 +297,7 @@ class IcalSchedule:
         try:
             occurrences = self._query.between(low, high)
         except Exception as error:
-            raise IcalError([f"cannot expand the events: {error}"], self.source) from None
+            raise IcalError([_cannot_expand(error)], self.source) from None
         out = []
         for occurrence in occurrences:
             if _is_cancelled(occurrence) or _TECH_PROPERTY not in occurrence:

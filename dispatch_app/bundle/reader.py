@@ -8,6 +8,7 @@ as text, exactly as written; duplicate keys are refused in YAML and JSON alike.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,7 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
                     continue
                 if duplicate:
                     raise yaml.constructor.ConstructorError(
-                        "while reading a mapping", node.start_mark, f"found duplicate key {key!r}", key_node.start_mark
+                        "while reading a mapping", node.start_mark, "found a duplicate key", key_node.start_mark
                     )
         return super().construct_mapping(node, deep=deep)
 
@@ -70,11 +71,27 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+# a quoted piece of a parser's message is the file's own text, but for a token's name ('<scalar>')
+# or the punctuation the parser expected (':')
+_QUOTED = re.compile(r"""\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")""")
+_TOKEN = re.compile(r"<[a-z ]+>|[^\w\s]{1,3}")
+
+
+def _without_text(problem: str) -> str:
+    """A YAML problem without the characters, keys or tags it quotes from the file: the line and
+    column say where; a message never repeats a file's content (a bundle may be pointed at any file)."""
+    def keep_tokens(match: re.Match) -> str:
+        inner = match.group(1) if match.group(1) is not None else match.group(2)
+        return match.group() if _TOKEN.fullmatch(inner) else ""
+
+    return _QUOTED.sub(keep_tokens, problem).strip() or "unreadable"
+
+
 def _json_object(pairs: list[tuple[str, Any]]) -> dict:
     out: dict = {}
     for key, value in pairs:
         if key in out:
-            raise ValueError(f"duplicate key {key!r}")
+            raise ValueError("an object has the same key twice")
         out[key] = value
     return out
 
@@ -95,10 +112,15 @@ def load_text(text: str, suffix: str, name: str) -> object:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            what = exc.problem or exc.context or "unreadable"
+            what = _without_text(exc.problem or exc.context or "unreadable")
             raise BundleError([f"{name}: invalid YAML{where}: {what}"]) from None
+        except yaml.reader.ReaderError as exc:
+            line = text.count("\n", 0, exc.position) + 1
+            column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+            raise BundleError([f"{name}: invalid YAML at line {line}, column {column}: "
+                               "a control character YAML does not allow"]) from None
         except yaml.YAMLError as exc:
-            raise BundleError([f"{name}: invalid YAML: {exc}"]) from None
+            raise BundleError([f"{name}: invalid YAML ({type(exc).__name__})"]) from None
     raise BundleError([f"{name}: unknown bundle format {suffix or '(no extension)'!r}; use .json, .yaml or .yml"])
 
 

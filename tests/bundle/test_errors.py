@@ -70,7 +70,31 @@ def test_duplicate_yaml_key(tmp_path):
     target.write_text("format: dispatch-bundle/1\nmsp: {name: A, timezone: UTC}\nmsp: {name: B, timezone: UTC}\n")
     with pytest.raises(BundleError) as caught:
         read_bundle(target)
-    assert caught.value.problems == [f"{target}: invalid YAML at line 3, column 1: found duplicate key 'msp'"]
+    assert caught.value.problems == [f"{target}: invalid YAML at line 3, column 1: found a duplicate key"]
+
+
+@pytest.mark.parametrize("text, where", [
+    ("format: dispatch-bundle/1\nmsp: \"s3cret\\q\"\n", "line 2, column"),           # an unknown escape
+    ("format: dispatch-bundle/1\nmsp: *s3cret\n", "line 2, column"),                 # an undefined alias
+    ("format: dispatch-bundle/1\nmsp: s3cret\x07x\n", "line 2, column 12"),         # a control character
+    ("export PASSWORD=s3cret\nPATH=s3cret: [\n", "line 2, column 12"),             # not a bundle at all
+    ("format: dispatch-bundle/1\nmsp: !!python/object:s3cret {}\n", "line 2, column"),  # an unknown tag
+])
+def test_a_yaml_error_gives_the_line_and_column_never_the_text(tmp_path, text, where):
+    target = tmp_path / "other.yaml"
+    target.write_text(text)
+    with pytest.raises(BundleError) as caught:
+        read_bundle(target)
+    (line,) = caught.value.problems
+    assert line.startswith(f"{target}: invalid YAML at {where}") and "s3cret" not in line, line
+
+
+def test_a_json_duplicate_key_is_not_quoted(tmp_path):
+    target = tmp_path / "dup.json"
+    target.write_text('{"format": "dispatch-bundle/1", "s3cret": 1, "s3cret": 2}')
+    with pytest.raises(BundleError) as caught:
+        read_bundle(target)
+    assert caught.value.problems == [f"{target}: invalid JSON: an object has the same key twice"]
 
 
 def test_invalid_json_names_the_line(tmp_path):

@@ -376,3 +376,18 @@ def test_shifts_match_on_call_for_a_month_hour_by_hour(weekend):
         expected = covering[-1].tech if covering else None
         assert on_call(env, rot, at).tech == expected
         at += timedelta(minutes=30)
+
+
+@pytest.mark.parametrize("content, problem", [
+    ("export PATH=/s3cret/bin\nPASSWORD=s3cret\n", "not a readable iCalendar file: line 1 is not an iCalendar content line"),
+    ("BEGIN:VCALENDAR\nVERSION:2.0\nX-NOTE:fine\n  folded on\ns3cret is here\nEND:VCALENDAR\n",
+     "not a readable iCalendar file: line 5 is not an iCalendar content line"),
+    ("BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nDTSTART:s3cret\nEND:VEVENT\nEND:VCALENDAR\n",
+     "event (no summary): DTSTART: its value cannot be read"),
+])
+def test_an_unreadable_calendar_gives_the_line_never_the_text(content, problem):
+    """A bundle's ``ical:`` may be pointed at any file: a message never repeats what it holds."""
+    with pytest.raises(IcalError) as caught:
+        IcalSchedule.from_text("other.ics", content, TECHS, CHICAGO)
+    assert caught.value.problems == [problem]
+    assert "s3cret" not in str(caught.value)
