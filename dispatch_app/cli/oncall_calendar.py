@@ -1,9 +1,8 @@
 """``oncall-calendar``: on call as iCalendar, for people's own calendars."""
 from __future__ import annotations
 
-import sys
-
 from dispatch_app.cli.arguments import identifier, instant
+from dispatch_app.cli.text import write_document
 from dispatch_app.domain.localtime import format_utc
 from dispatch_app.services import schedule
 
@@ -34,5 +33,5 @@ def run(args, context) -> int:
     elif args.out:
         print(f"Wrote {len(events)} on-call event{'s' if len(events) != 1 else ''} to {args.out}")
     else:
-        sys.stdout.write(text)
+        write_document(text)
     return 0

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 from dispatch_app.cli.arguments import identifier, instant
-from dispatch_app.cli.text import when
+from dispatch_app.cli.text import when, write_document
 from dispatch_app.domain.localtime import format_utc
 from dispatch_app.errors import DispatchError
 from dispatch_app.files import write_file
@@ -40,7 +40,7 @@ def run(args, context) -> int:
         end = context.instant(_need(args.end, "--to"), "--to")
         rows = review.response_figures(context.db, actor=context.as_tech, start=start, end=end)
         if args.csv == "-":
-            print(review.figures_csv(rows), end="")
+            write_document(review.figures_csv(rows))
             return 0
         if args.csv:
             write_file(args.csv, review.figures_csv(rows))

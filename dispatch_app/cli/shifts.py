@@ -7,7 +7,7 @@ from argparse import ArgumentTypeError
 
 from dispatch_app.cli import shapes
 from dispatch_app.cli.arguments import count, instant, record_id, text
-from dispatch_app.cli.text import when
+from dispatch_app.cli.text import when, write_document
 from dispatch_app.domain.handoff import handoff_to_dict
 from dispatch_app.errors import DispatchError
 from dispatch_app.files import write_file
@@ -145,7 +145,7 @@ def _write(path: str | None, content: str | bytes) -> None:
             sys.stdout.flush()
             sys.stdout.buffer.write(content)
         else:
-            sys.stdout.write(content)
+            write_document(content)
         return
     write_file(path, content)
 

@@ -2,10 +2,11 @@
 text from outside with its control characters made visible (:func:`shown`)."""
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 
 from dispatch_app.domain.localtime import zone
-from dispatch_app.domain.text import escaped
+from dispatch_app.domain.text import escaped, escaped_keeping_lines
 
 
 def shown(text: object) -> str:
@@ -28,3 +29,10 @@ def when(instant: datetime | None, other_tz: str | None = None) -> str:
         if theirs.utcoffset() != mine.utcoffset() or theirs.tzname() != mine.tzname():
             text += f" (client: {theirs.strftime(_FORMAT)})"
     return text
+
+
+def write_document(content: str) -> None:
+    """A document (Markdown, CSV, iCalendar) on standard output: exact when it goes to a pipe or a
+    file, its control characters made visible when it goes to a terminal."""
+    stream = sys.stdout
+    stream.write(escaped_keeping_lines(content) if stream.isatty() else content)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["UNSAFE", "escaped", "lines_kept", "one_line"]
+__all__ = ["UNSAFE", "escaped", "escaped_keeping_lines", "lines_kept", "one_line"]
 
 # C0 and DEL, C1, the line and paragraph separators, and the bidi embeddings, overrides, isolates and marks
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -61,3 +61,9 @@ def lines_kept(text: str) -> str:
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     return _KEPT.sub(_picture, text)
+
+
+def escaped_keeping_lines(text: str) -> str:
+    """Like :func:`escaped`, but line ends and tabs stay as they are: a document (Markdown, CSV,
+    iCalendar) keeps its shape on a terminal while nothing in it acts on the terminal."""
+    return _KEPT.sub(_escape, text) if _KEPT.search(text) else text

@@ -219,3 +219,22 @@ def test_an_error_echoing_outside_text_shows_it_escaped(northwind_url):
     code, _, err = run("--db", northwind_url, "triage", "--client", "nope\x1b[2J")
     assert code == 2
     assert "\x1b" not in err and len(err.strip().splitlines()) == 1, err
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_document_on_a_terminal_has_its_controls_escaped_and_is_exact_in_a_pipe(northwind_url):
+    code, _, err = run("--db", northwind_url, "call", "add", "--client", "acme", "--summary", "clear\x1b[2Jscreen",
+                       "--at", "2026-11-28T05:00Z")
+    assert code == 0, err
+    argv = ["--db", northwind_url, "handoff", "--from", "2026-11-28T04:00Z", "--to", "2026-11-28T06:00Z"]
+    terminal = Terminal()
+    with contextlib.redirect_stdout(terminal):
+        assert main(argv) == 0
+    assert "\x1b" not in terminal.getvalue() and "clear\\x1b[2Jscreen" in terminal.getvalue()
+    assert "\n" in terminal.getvalue()  # the document keeps its lines
+    code, piped, _ = run(*argv)
+    assert code == 0 and "clear\x1b[2Jscreen" in piped
