@@ -19,7 +19,7 @@ import re
 import stat
 from pathlib import Path
 
-__all__ = ["file_handler", "log_path", "one_line", "redact", "RedactingFormatter"]
+__all__ = ["file_handler", "log_path", "one_line", "redact", "scrubbed", "RedactingFormatter"]
 
 APP_NAME = "dispatch-app"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -38,12 +38,17 @@ def redact(text: str) -> str:
     return _KEYWORD_PASSWORD.sub(lambda m: f"{m.group('head')}{HIDDEN}", text)
 
 
+def scrubbed(text: str) -> str:
+    """A report or log text without passwords, SQL parameters or PostgreSQL's row details."""
+    text = _PARAMETERS.sub("[parameters hidden]", text)
+    return redact(_DETAIL.sub("DETAIL: (values hidden)", text))
+
+
 class RedactingFormatter(logging.Formatter):
-    """A formatter whose every record (traceback included) is redacted and loses SQL parameters."""
+    """A formatter whose every record (traceback included) is :func:`scrubbed`."""
 
     def format(self, record: logging.LogRecord) -> str:
-        text = _PARAMETERS.sub("[parameters hidden]", super().format(record))
-        return redact(_DETAIL.sub("DETAIL: (values hidden)", text))
+        return scrubbed(super().format(record))
 
 
 def log_path() -> Path:

@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout
 
-from dispatch_app import __version__
+from dispatch_app import __version__, logs
 
 log = logging.getLogger("dispatch_app")
 
@@ -22,7 +22,8 @@ log = logging.getLogger("dispatch_app")
 def report(exc_type, value, tb) -> str:
     lines = [f"Dispatch Console {__version__}", f"Python {platform.python_version()} on {platform.platform()}", ""]
     lines += traceback.format_exception(exc_type, value, tb)
-    return "\n".join(line.rstrip("\n") for line in lines)
+    # copied into tickets and chats: no password of a URL, no statement's values (dispatch_app.logs)
+    return logs.scrubbed("\n".join(line.rstrip("\n") for line in lines))
 
 
 class CrashDialog(QDialog):

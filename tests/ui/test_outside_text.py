@@ -43,3 +43,20 @@ def test_the_queue_and_the_call_pane_show_a_hostile_summary_on_one_line(console_
         assert calls.call_view(db, call_id, at=window.clock.now(), as_tech="jordan").call.summary == HOSTILE
     finally:
         db.dispose()
+
+
+def test_the_crash_report_holds_no_password_and_no_values(qtbot):
+    from dispatch_app.ui.crash import CrashDialog, report
+
+    try:
+        raise RuntimeError("cannot reach postgresql+psycopg://sam:s3cret@db.example/dispatch\n"
+                           "DETAIL:  Failing row contains (1, acme, TOP-SECRET-SUMMARY).\n"
+                           "[SQL: INSERT INTO calls (summary) VALUES (%(summary)s)]\n"
+                           "[parameters: {'summary': 'TOP-SECRET-SUMMARY'}]")
+    except RuntimeError as error:
+        text = report(type(error), error, error.__traceback__)
+    assert "s3cret" not in text and "TOP-SECRET-SUMMARY" not in text
+    assert "postgresql+psycopg://sam:***@db.example/dispatch" in text and "INSERT INTO calls" in text
+    dialog = CrashDialog(text, None)
+    qtbot.addWidget(dialog)
+    assert "s3cret" not in dialog.text.toPlainText() and "Traceback" in dialog.text.toPlainText()
