@@ -66,7 +66,12 @@ class Database:
 
     def __init__(self, url: str | None = None) -> None:
         self._is_default = url is None
-        self._given = make_url(url or default_url())
+        try:
+            self._given = make_url(url or default_url())
+        except (ValueError, sa_exc.ArgumentError) as error:  # never echo the URL: it may hold a password
+            reason = "its port is not a number" if "int()" in str(error) else "it is not a database URL"
+            raise DispatchError(f"cannot read the database URL: {reason}; give one such as "
+                                "sqlite:///PATH/dispatch.db or postgresql+psycopg://USER@HOST:PORT/DBNAME") from None
         self.display_url = self._given.render_as_string(hide_password=True)
         self._keyring_note: str | None = None
         self._engine: Engine | None = None

@@ -191,8 +191,11 @@ def test_a_new_log_file_is_0600(northwind_url, log_folder, monkeypatch):
     assert stat.S_IMODE(log_folder.stat().st_mode) == 0o700
 
 
-def test_a_password_in_a_refused_db_url_is_not_echoed():
-    code, _, err = run("--db", "postgresql+psycopg://u:s3cret@127.0.0.1:1/db", "oncall")
+@pytest.mark.parametrize("url", ["postgresql+psycopg://u:s3cret@127.0.0.1:1/db",      # nobody listens
+                                 "postgresql+psycopg://u:s3cret@127.0.0.1:port/db",   # no port number
+                                 "bogus://u:s3cret@127.0.0.1/db"])
+def test_a_password_in_a_refused_db_url_is_not_echoed(url):
+    code, _, err = run("--db", url, "oncall")
     assert code == 2 and len(err.strip().splitlines()) == 1, err
     assert "s3cret" not in err, err
 
