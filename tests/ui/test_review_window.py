@@ -363,3 +363,16 @@ def test_chart_months_add_counts_and_show_the_slowest_row_where_several_share_a_
     assert every.ack_p90[1].row.client == "harbor" and not every.single
     acme = monthly(rows, months, client="acme")
     assert [w.value for w in acme.ack_median] == [None, 7.0, 4.0] and acme.single
+
+
+def test_chart_months_are_the_months_the_service_cuts_the_figures_by():
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from dispatch_app.services.review import months_between
+    from dispatch_app.ui.review.figure_series import months_of
+
+    start, end = datetime(2025, 12, 31, 20, tzinfo=timezone.utc), datetime(2026, 3, 1, 6, tzinfo=timezone.utc)
+    assert months_of(start, end, CHICAGO) == ["2025-12", "2026-01", "2026-02"]  # Mar 1 06:00Z is Feb 28 in Chicago
+    assert months_of(start, end, CHICAGO) == [m for m, _, _ in months_between(start, end, ZoneInfo(CHICAGO))]
+    assert months_of(end, start, CHICAGO) == [] and months_of(start, start, CHICAGO) == []

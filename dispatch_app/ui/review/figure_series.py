@@ -9,27 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from dispatch_app.domain.localtime import zone
-from dispatch_app.services.review import FigureRow
+from dispatch_app.services.review import FigureRow, months_between
 
 ALL = None
 
 
 def months_of(start: datetime, end: datetime, zone_name: str) -> list[str]:
-    """The ``YYYY-MM`` months (in ``zone_name``, the MSP's) that [start, end) touches."""
-    if end <= start:
-        return []
-    tz = zone(zone_name)
-    first = start.astimezone(tz)
-    last = (end - timedelta(microseconds=1)).astimezone(tz)
-    out = []
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
+    """The ``YYYY-MM`` months (in ``zone_name``, the MSP's) that [start, end) touches: the months
+    the service cuts the figures by (:func:`dispatch_app.services.review.months_between`)."""
+    return [month for month, _, _ in months_between(start, end, zone(zone_name))]
 
 
 @dataclass(frozen=True)
