@@ -122,8 +122,9 @@ def _client_of(kind: str, key: str) -> str | None:
     return None
 
 
-def get_record(db: Database, kind: str, key: str) -> Record:
-    """The record ``kind``/``key`` with its version and last editor. Reading is open to anyone."""
+def _read(db: Database, kind: str, key: str):
+    """The stamp of record ``kind``/``key``, the environment holding it (its client whole) and the
+    record itself (None when the stamp outlived it), read in one snapshot; NotFound without a stamp."""
     _check_kind(kind)
     _check_key(kind, key)
     with db.session(read_only=True) as session:
@@ -133,7 +134,13 @@ def get_record(db: Database, kind: str, key: str) -> Record:
         client = _client_of(kind, key)
         env = store.load_environment(session, clients=[client] if client else [], calendar_factory=_calendar)
         override_keys = edit_rows.override_keys(session) if kind == "overrides" else []
-    return Record(_pick(env, kind, key, override_keys), stamp.version, stamp.updated_by, stamp.updated_at)
+    return stamp, env, _pick(env, kind, key, override_keys)
+
+
+def get_record(db: Database, kind: str, key: str) -> Record:
+    """The record ``kind``/``key`` with its version and last editor. Reading is open to anyone."""
+    stamp, _, value = _read(db, kind, key)
+    return Record(value, stamp.version, stamp.updated_by, stamp.updated_at)
 
 
 @dataclass(frozen=True)
@@ -159,16 +166,8 @@ class RecordData:
 
 def get_record_data(db: Database, kind: str, key: str) -> RecordData:
     """The record ``kind``/``key`` for an editing form (see :class:`RecordData`); open to anyone."""
-    _check_kind(kind)
-    _check_key(kind, key)
-    with db.session(read_only=True) as session:
-        stamp = edit_rows.record_stamp(session, kind, key)
-        if stamp is None:
-            raise NotFound(f"no {_SINGULAR[kind]} {key!r}")
-        client_id = _client_of(kind, key)
-        env = store.load_environment(session, clients=[client_id] if client_id else [], calendar_factory=_calendar)
-        override_keys = edit_rows.override_keys(session) if kind == "overrides" else []
-    value = _pick(env, kind, key, override_keys)
+    stamp, env, value = _read(db, kind, key)
+    client_id = _client_of(kind, key)
     if value is None:
         raise NotFound(f"no {_SINGULAR[kind]} {key!r}")
     data = _record_data(env, kind, value)
