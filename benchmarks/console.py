@@ -49,29 +49,19 @@ READY = "CONSOLE-READY"
 def write_open_calls(db, bundle_data: dict, count: int, now: datetime, seed: int = 5) -> None:
     """``count`` open calls received over the twelve hours before ``now``, with their chained
     events, through Core bulk inserts (as ``history.py`` writes its year)."""
-    from sqlalchemy import func, insert, select
+    from sqlalchemy import func, select
 
     from benchmarks import history
-    from dispatch_app.store.call_rows import CALLS, EVENTS
+    from dispatch_app.store.call_rows import CALLS
 
     rng = random.Random(seed)
-    clients = bundle_data["clients"]
-    techs = [t["id"] for t in bundle_data["technicians"] if t["id"] != DISPATCHER]
     instants = sorted(now - timedelta(seconds=rng.uniform(60, 12 * 3600)) for _ in range(count))
     history.NOW = instants[0] - timedelta(minutes=1)  # every resolution would come after "now": all stay open
+    first, _ = history.write_calls(db, rng, instants, bundle_data)
     with db.session() as session:
-        first = (session.execute(select(func.max(CALLS.c.id))).scalar() or 0) + 1
-    for begin in range(0, count, history.BATCH):
-        calls, events = [], []
-        for offset, received in enumerate(instants[begin:begin + history.BATCH]):
-            row, rows = history.one_call(rng, first + begin + offset, received, rng.choice(clients), techs)
-            assert row["status"] != "resolved"
-            calls.append(row)
-            events.extend(rows)
-        with db.session(write=True) as session:
-            connection = session.connection()
-            connection.execute(insert(CALLS), calls)
-            connection.execute(insert(EVENTS), events)
+        resolved = session.execute(select(func.count()).select_from(CALLS).where(
+            CALLS.c.id >= first, CALLS.c.status == "resolved")).scalar_one()
+    assert resolved == 0, f"{resolved} of the open calls were written resolved"
 
 
 def build_database(work: Path, scale: float, count: int, cache: Path | None) -> tuple[Path, dict]:

@@ -126,16 +126,15 @@ def one_call(rng: random.Random, call_id: int, received: datetime, client, techs
                   "kind": e.kind, "data": e.data, "prev_hash": e.prev_hash, "hash": e.hash} for e in events]
 
 
-def write_history(db, bundle_data: dict, count: int, seed: int = 3) -> tuple[int, int]:
-    """``count`` calls over the year before NOW, received uniformly, in bulk; (calls, events)."""
-    rng = random.Random(seed)
+def write_calls(db, rng: random.Random, instants: list[datetime], bundle_data: dict) -> tuple[int, int]:
+    """A call received at each of ``instants`` (sorted) with its chained events, in bulk batches
+    after the highest call id; (the first new id, events written)."""
     clients = bundle_data["clients"]
     techs = [t["id"] for t in bundle_data["technicians"] if t["id"] != DISPATCHER]
     with db.session() as session:
         first = (session.execute(select(func.max(CALLS.c.id))).scalar() or 0) + 1
-    instants = sorted(NOW - YEAR + timedelta(seconds=rng.uniform(0, YEAR.total_seconds())) for _ in range(count))
     events_written = 0
-    for begin in range(0, count, BATCH):
+    for begin in range(0, len(instants), BATCH):
         calls, events = [], []
         for offset, received in enumerate(instants[begin:begin + BATCH]):
             row, rows = one_call(rng, first + begin + offset, received, rng.choice(clients), techs)
@@ -146,6 +145,14 @@ def write_history(db, bundle_data: dict, count: int, seed: int = 3) -> tuple[int
             connection.execute(insert(CALLS), calls)
             connection.execute(insert(EVENTS), events)
         events_written += len(events)
+    return first, events_written
+
+
+def write_history(db, bundle_data: dict, count: int, seed: int = 3) -> tuple[int, int]:
+    """``count`` calls over the year before NOW, received uniformly, in bulk; (calls, events)."""
+    rng = random.Random(seed)
+    instants = sorted(NOW - YEAR + timedelta(seconds=rng.uniform(0, YEAR.total_seconds())) for _ in range(count))
+    _, events_written = write_calls(db, rng, instants, bundle_data)
     if db.dialect == "postgresql":
         with db.session(write=True) as session:
             session.execute(text("SELECT setval(pg_get_serial_sequence('calls', 'id'), (SELECT max(id) FROM calls))"))
