@@ -15,20 +15,10 @@ from pathlib import Path
 from platformdirs import user_log_path
 
 from dispatch_app import logs
+from dispatch_app.resources import resources_dir
 
 APP_NAME = "dispatch-app"
 log = logging.getLogger("dispatch_app")
-
-
-def resources_dir() -> Path:
-    """``resources/`` beside the package (a source checkout or a one-folder build), else where
-    an installed wheel puts them (``share/dispatch-app/resources`` under the environment)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "resources", here / "resources", Path(getattr(sys, "_MEIPASS", here)) / "resources",
-                      Path(sys.prefix) / "share" / APP_NAME / "resources"):
-        if (candidate / "theme").is_dir():
-            return candidate
-    return here.parent / "resources"
 
 
 def log_file() -> Path | None:

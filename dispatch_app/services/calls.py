@@ -36,7 +36,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import phonenumbers
@@ -62,6 +61,7 @@ from dispatch_app.domain.timeline import (
     TransitionRefused,
 )
 from dispatch_app.errors import DispatchError, NotFound
+from dispatch_app.resources import read_package_text
 from dispatch_app.services import inputs, people
 from dispatch_app.services.environment import load_environment
 from dispatch_app.services.triage import check_impact, dispatcher_for
@@ -193,8 +193,8 @@ def default_region(timezone: str) -> str:
     """The country whose numbers may be written without a country code: the MSP's, read from
     its time zone in ``zone.tab``; "US" when the zone names no country."""
     try:
-        table = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        table = read_package_text("tzdata", "zoneinfo", "zone.tab")
+    except OSError:
         try:
             with open("/usr/share/zoneinfo/zone.tab", encoding="utf-8") as handle:
                 table = handle.read()

@@ -24,6 +24,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
 from dispatch_app.errors import DispatchError
+from dispatch_app.resources import package_file
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 # they are first needed: a quick read through :meth:`Database.reading` loads none of them.
 
 APP_NAME = "dispatch-app"
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS = package_file("dispatch_app.store", "migrations")
 BUSY_TIMEOUT_MS = 5000
 CONNECT_TIMEOUT_S = 10
 _MIGRATION_LOCK = 0x44495350  # "DISP": PostgreSQL advisory lock around migrations
