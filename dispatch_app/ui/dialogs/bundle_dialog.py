@@ -40,6 +40,7 @@ from dispatch_app.services.environment import ImportReport
 from dispatch_app.ui.context import Context
 from dispatch_app.ui.models.table import Column, RowsModel
 from dispatch_app.ui.theme import repolish
+from dispatch_app.ui.views.panes import buddy_label
 from dispatch_app.ui.views.tables import read_only
 
 BUNDLE_FILTER = "Bundles (*.yaml *.yml *.json);;All files (*)"
@@ -213,10 +214,8 @@ def _state(label: QLabel, text: str, role: str = "") -> None:
 
 
 def _path_row(edit: QLineEdit, label_text: str, browse: QPushButton) -> QHBoxLayout:
-    label = QLabel(label_text)
-    label.setBuddy(edit)
     row = QHBoxLayout()
-    row.addWidget(label)
+    row.addWidget(buddy_label(label_text, edit))
     row.addWidget(edit, 1)
     row.addWidget(browse)
     return row

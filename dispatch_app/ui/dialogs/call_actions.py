@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_app.domain.model import PRIORITIES, Client, Environment
+from dispatch_app.ui.views.panes import buddy_label
 
 
 class _Form(QDialog):
@@ -32,9 +33,7 @@ class _Form(QDialog):
 
     def row(self, text: str, field: QWidget) -> None:
         """A labelled row whose label's Alt+letter moves to the field."""
-        label = QLabel(text)
-        label.setBuddy(field)
-        self.form.addRow(label, field)
+        self.form.addRow(buddy_label(text, field), field)
 
     def finish(self) -> None:
         self.form.addRow(self.problem)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -34,7 +33,7 @@ from dispatch_app.ui.review.figure_series import MonthlySeries, monthly, months_
 from dispatch_app.ui.review.models import FiguresModel, month_label
 from dispatch_app.ui.review.ranges import LAST_3_MONTHS, LAST_12_MONTHS, LAST_30_DAYS, RangePicker
 from dispatch_app.ui.review.widgets import primary_button
-from dispatch_app.ui.views.panes import list_view, pane_title, show_state, state_line
+from dispatch_app.ui.views.panes import buddy_label, list_view, pane_title, show_state, state_line
 
 GROUPINGS = (("Client › priority › month", -1),  # the service's own order: no sorting to pay for
              ("Month › client › priority", FiguresModel.MONTH),
@@ -119,7 +118,7 @@ class FiguresTab(QWidget):
         controls = QHBoxLayout()
         controls.addWidget(self.picker)
         controls.addSpacing(12)
-        controls.addWidget(self._buddy("&Group by:", self.grouping))
+        controls.addWidget(buddy_label("&Group by:", self.grouping))
         controls.addWidget(self.grouping)
         controls.addSpacing(12)
         controls.addWidget(self.show_button)
@@ -128,9 +127,9 @@ class FiguresTab(QWidget):
         chart_controls = QHBoxLayout()
         chart_controls.addWidget(pane_title("CHARTS PER MONTH"))
         chart_controls.addSpacing(12)
-        chart_controls.addWidget(self._buddy("C&lient:", self.chart_client))
+        chart_controls.addWidget(buddy_label("C&lient:", self.chart_client))
         chart_controls.addWidget(self.chart_client)
-        chart_controls.addWidget(self._buddy("&Priority:", self.chart_priority))
+        chart_controls.addWidget(buddy_label("&Priority:", self.chart_priority))
         chart_controls.addWidget(self.chart_priority)
         chart_controls.addStretch(1)
 
@@ -173,12 +172,6 @@ class FiguresTab(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
-
-    @staticmethod
-    def _buddy(text: str, widget: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(widget)
-        return label
 
     # ------------------------------------------------------------ public
 

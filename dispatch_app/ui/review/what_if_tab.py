@@ -30,7 +30,7 @@ from dispatch_app.ui.review.ranges import from_edit, instant_edit, to_edit
 from dispatch_app.ui.review.timeline_model import CHANGE, Span, gap_timeline
 from dispatch_app.ui.review.widgets import primary_button
 from dispatch_app.ui.review.wording import describe_gap, verdict
-from dispatch_app.ui.views.panes import pane_title, show_state, state_line
+from dispatch_app.ui.views.panes import buddy_label, pane_title, show_state, state_line
 
 LEAVE = "leave"
 OVERRIDE = "override"
@@ -116,16 +116,16 @@ class WhatIfTab(QWidget):
         form = QGridLayout()
         form.addWidget(self.leave, 0, 0, 1, 2)
         form.addWidget(self.override, 0, 2, 1, 4)
-        form.addWidget(self._buddy("Tec&hnician:", self.tech), 1, 0)
+        form.addWidget(buddy_label("Tec&hnician:", self.tech), 1, 0)
         form.addWidget(self.tech, 1, 1)
-        self.rotation_label = self._buddy("Rotatio&n:", self.rotation)
+        self.rotation_label = buddy_label("Rotatio&n:", self.rotation)
         form.addWidget(self.rotation_label, 1, 2)
         form.addWidget(self.rotation, 1, 3)
-        form.addWidget(self._buddy("&From:", self.start_edit), 2, 0)
+        form.addWidget(buddy_label("&From:", self.start_edit), 2, 0)
         form.addWidget(self.start_edit, 2, 1)
-        form.addWidget(self._buddy("&To:", self.end_edit), 2, 2)
+        form.addWidget(buddy_label("&To:", self.end_edit), 2, 2)
         form.addWidget(self.end_edit, 2, 3)
-        form.addWidget(self._buddy("Look &around ±", self.margin), 2, 4)
+        form.addWidget(buddy_label("Look &around ±", self.margin), 2, 4)
         form.addWidget(self.margin, 2, 5)
         form.setColumnStretch(6, 1)
         buttons = QHBoxLayout()
@@ -152,12 +152,6 @@ class WhatIfTab(QWidget):
         layout.addWidget(self.details)
         layout.addWidget(splitter, 1)
         self._on_kind_changed()
-
-    @staticmethod
-    def _buddy(text: str, widget: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(widget)
-        return label
 
     # ------------------------------------------------------------ public
 

@@ -27,12 +27,12 @@ from dispatch_app.services.schedule import ScheduleView
 from dispatch_app.ui.context import Context
 from dispatch_app.ui.schedule.scale import midnight
 from dispatch_app.ui.theme import repolish
+from dispatch_app.ui.views.panes import buddy_label
 from dispatch_app.ui.wording import LEVEL_NAMES
 
 
 def _row(form: QFormLayout, text: str, field: QWidget) -> QLabel:
-    label = QLabel(text)
-    label.setBuddy(field)
+    label = buddy_label(text, field)
     form.addRow(label, field)
     return label
 

@@ -1,5 +1,5 @@
 """Small pieces the lead's and the manager's windows share: a read-only list, a pane's title,
-the inline state line under it (what is being read, what went wrong), and a tab's two panes
+a field's label with its shortcut, the inline state line under it (what is being read, what went wrong), and a tab's two panes
 side by side."""
 from __future__ import annotations
 
@@ -22,6 +22,13 @@ def list_view(model, name: str, *, sortable: bool = True) -> QTableView:
     view.setTabKeyNavigation(False)
     view.setAccessibleName(name)
     return view
+
+
+def buddy_label(text: str, widget: QWidget) -> QLabel:
+    """A label whose Alt+letter (``&`` in ``text``) moves the focus to ``widget``."""
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label
 
 
 def pane_title(text: str) -> QLabel:
