@@ -230,7 +230,7 @@ def in_process(url: str, work: Path, bundle_file: Path, arrivals: int, seconds: 
     window = console.window
     window.show()
     window.start()
-    wait_until(app, lambda: window.env is not None and window._queue_loaded and window.actor.id == DISPATCHER)
+    wait_until(app, lambda: window.env is not None and window.controllers["queue"].loaded and window.actor.id == DISPATCHER)
     wait_until(app, lambda: console.tasks.pending == 0)
     model = window.queue_pane.model
     figures: dict = {"rows": model.rowCount()}

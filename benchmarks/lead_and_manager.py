@@ -95,7 +95,7 @@ def measure(url: str, data: dict, work: Path) -> list[tuple[str, list[float]]]:
     wait_until(app, lambda: window.env is not None and window.actor.id == lead)
     out = []
 
-    editor = window.open_editor()
+    editor = window.controllers["windows"].open_editor()
     wait_until(app, lambda: editor.navigator.tree.model() is not None and console.tasks.pending == 0)
     times = []
     for _ in range(REPEAT):  # from another record each time, so the form is filled anew
@@ -104,7 +104,7 @@ def measure(url: str, data: dict, work: Path) -> list[tuple[str, list[float]]]:
         times += timed_until(app, lambda: editor.open_record("clients", "client-0000"), editor.record_shown, 1)
     out.append(("editor: open client-0000 (50 systems)", times))
 
-    schedules = window.open_schedules()
+    schedules = window.controllers["windows"].open_schedules()
     wait_until(app, lambda: console.tasks.pending == 0)
     schedules.show_rotation("rot-00")
     wait_until(app, lambda: console.tasks.pending == 0)
@@ -135,7 +135,7 @@ def measure(url: str, data: dict, work: Path) -> list[tuple[str, list[float]]]:
     mid_month = datetime(2025, 12, 15, 6, tzinfo=timezone.utc)
     out.append(("response figures service: Dec 15 to now (December computed from its calls)",
                 figures(mid_month, NOW, REPEAT)[1]))
-    reviewer = window.open_review()
+    reviewer = window.controllers["windows"].open_review()
     wait_until(app, lambda: console.tasks.pending == 0)
     out.append(("review window: a year of figures, table and charts",
                 timed_until(app, lambda: reviewer.show_figures(*year), reviewer.figures_shown, repeat=3)))

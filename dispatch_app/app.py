@@ -61,10 +61,20 @@ class Console:
     settings: object
     clock: object
     feed: object = None
+    queue: object = None
+    call_work: object = None
+    environment: object = None
+    sign_in: object = None
+    shift: object = None
+    database_health: object = None
+    intake_host: object = None
+    p1_alert: object = None
+    windows: object = None
+    appearance: object = None
 
 
 class _Subscription:
-    """What the window holds while it follows the feed; ``stop()`` ends the thread at once."""
+    """What the queue holds while it follows the feed; ``stop()`` ends the thread at once."""
 
     def __init__(self, feed, following) -> None:
         self.feed, self.following = feed, following
@@ -85,7 +95,6 @@ def build_console(db_url: str | None, *, settings, clock=None, resources: Path |
     from dispatch_app.ui.backend import Backend
     from dispatch_app.ui.clock import ViewerClock, system_now
     from dispatch_app.ui.events import AppEvents
-    from dispatch_app.ui.main_window import MainWindow
     from dispatch_app.ui.messages import MessageBridge
     from dispatch_app.ui.tasks import TaskRunner
 
@@ -108,13 +117,62 @@ def build_console(db_url: str | None, *, settings, clock=None, resources: Path |
 
     icon = application_icon(resources)
     sound = resources / "sounds" / "new-p1.wav"
-    window = MainWindow(backend=backend, tasks=tasks, events=events, messages=messages, settings=settings,
-                        clock=viewer, apply_theme=apply_theme, icon=icon, demo=demo,
-                        subscribe=subscribe if feed is not None else None, make_intake_server=make_intake_server,
-                        notifier=Notifier(icon, sound))
+    window, controllers = _console_window(
+        backend=backend, tasks=tasks, events=events, messages=messages, settings=settings, clock=viewer,
+        apply_theme=apply_theme, icon=icon, demo=demo, subscribe=subscribe if feed is not None else None,
+        make_intake_server=make_intake_server, notifier=Notifier(icon, sound))
     if settle_heap:
         window.environment_loaded.connect(_settle_heap_once)
-    return Console(window, backend, tasks, events, messages, settings, viewer, feed)
+    return Console(window, backend, tasks, events, messages, settings, viewer, feed, **controllers)
+
+
+def _console_window(*, backend, tasks, events, messages, settings, clock, apply_theme, icon, demo, subscribe,
+                    make_intake_server, notifier):
+    """The main window, a shell, and the controllers it hosts, each built on the widgets it owns.
+
+    The desk comes first and the database's health second: their slots run before the others',
+    so a controller hearing an event reads the environment, the actor and the database's state
+    as they are now. The environment starts before the queue (it signs somebody in)."""
+    from dispatch_app.ui.console.appearance import Appearance
+    from dispatch_app.ui.console.call_work import CallWork
+    from dispatch_app.ui.console.command_table import MAIN_COMMANDS
+    from dispatch_app.ui.console.database_health import DatabaseHealth
+    from dispatch_app.ui.console.desk import Desk
+    from dispatch_app.ui.console.environment import EnvironmentController
+    from dispatch_app.ui.console.intake_host import IntakeHosting
+    from dispatch_app.ui.console.p1_alert import P1Alert
+    from dispatch_app.ui.console.queue import Queue
+    from dispatch_app.ui.console.shift import Shift
+    from dispatch_app.ui.console.sign_in import SignIn
+    from dispatch_app.ui.console.windows import OtherWindows
+    from dispatch_app.ui.context import Context
+    from dispatch_app.ui.main_window import MainWindow
+
+    desk = Desk(events, messages)
+    context = Context(backend, tasks, events, messages, clock, lambda: desk.actor)
+    window = MainWindow(desk=desk, context=context, tasks=tasks, events=events, messages=messages,
+                        settings=settings, clock=clock, icon=icon, demo=demo)
+    desk.setParent(window)
+    common = dict(desk=desk, backend=backend, tasks=tasks, events=events, messages=messages, parent=window)
+    database_health = DatabaseHealth(banner=window.banner, label=window.database_label, demo=demo, **common)
+    sign_in = SignIn(label=window.user_label, window=window, settings=settings, **common)
+    environment = EnvironmentController(pane=window.environment_pane, window=window, context=context,
+                                        sign_in=sign_in.ensure_signed_in, **common)
+    queue = Queue(pane=window.queue_pane, clock=clock, subscribe=subscribe, **common)
+    call_work = CallWork(pane=window.call_pane, window=window, clock=clock, **common)
+    shift = Shift(label=window.shift_label, window=window, clock=clock, **common)
+    p1_alert = P1Alert(banner=window.p1_banner, desk=desk, events=events, messages=messages, settings=settings,
+                       notifier=notifier, focus_call=call_work.focus, parent=window)
+    intake_host = IntakeHosting(label=window.intake_label, window=window, tasks=tasks, settings=settings,
+                                make_intake_server=make_intake_server, parent=window)
+    windows = OtherWindows(window=window, context=context, reload_environment=environment.reload_environment,
+                           parent=window)
+    appearance = Appearance(settings=settings, events=events, apply_theme=apply_theme, parent=window)
+    controllers = dict(database_health=database_health, sign_in=sign_in, environment=environment, queue=queue,
+                       call_work=call_work, shift=shift, p1_alert=p1_alert, intake_host=intake_host,
+                       windows=windows, appearance=appearance)
+    window.host(controllers, MAIN_COMMANDS)
+    return window, controllers
 
 
 _heap_settled = False

@@ -101,22 +101,22 @@ def main() -> int:
     def shot_runbooks() -> None:
         window.environment_pane.select_system("erp-plc")
         save(window, "03-environment-runbooks")
-        window.new_call()
-        intake = window._intake
+        window.controllers["call_work"].new_call()
+        intake = window.controllers["call_work"].intake
         intake.phone.setText("(312) 555-0201")
         intake._ask_caller()
 
     @step(800)
     def intake_system() -> None:
-        intake = window._intake
+        intake = window.controllers["call_work"].intake
         intake.system.setCurrentIndex(intake.system.findData("erp-plc"))
         intake.impact.setCurrentIndex(intake.impact.findData("down"))
         intake.summary.setPlainText("Line 2 stopped again, terminals say waiting for ERP")
 
     @step(1500)
     def shot_intake() -> None:
-        save(window._intake, "04-intake-live-verdict")
-        intake = window._intake
+        save(window.controllers["call_work"].intake, "04-intake-live-verdict")
+        intake = window.controllers["call_work"].intake
         row = intake.clients_model.row_of("maple")
         intake.phone.clear()
         intake.client.setCurrentIndex(row)
@@ -126,30 +126,30 @@ def main() -> int:
 
     @step(1500)
     def shot_gap() -> None:
-        save(window._intake, "05-intake-knowledge-gap")
-        window._intake.reject()
-        window.switch_user()
+        save(window.controllers["call_work"].intake, "05-intake-knowledge-gap")
+        window.controllers["call_work"].intake.reject()
+        window.controllers["sign_in"].switch_user()
 
     @step(800)
     def shot_sign_in() -> None:
-        save(window.sign_in_dialog, "06-sign-in")
-        window.sign_in_dialog.reject()
+        save(window.controllers["sign_in"].dialog, "06-sign-in")
+        window.controllers["sign_in"].dialog.reject()
         window.tasks.task_failed.emit(__import__("dispatch_app.errors", fromlist=["DispatchError"]).DispatchError(
             f"lost the connection to the database {window.backend.display_url}: server closed the connection"))
 
     @step(1200)
     def shot_banner() -> None:
         save(window, "07-database-unreachable")
-        window._retry_database()
+        window.controllers["database_health"].retry()
 
     @step(1500)
     def light() -> None:
-        window.toggle_theme()
+        window.controllers["appearance"].toggle_theme()
 
     @step(1200)
     def shot_light() -> None:
         save(window, "08-light-theme")
-        window.toggle_theme()
+        window.controllers["appearance"].toggle_theme()
         window.shortcut_sheet()
 
     @step(800)
@@ -165,21 +165,21 @@ def main() -> int:
     @step(1500)
     def shot_p1_banner() -> None:
         save(window, "10-new-p1-banner")
-        window.open_p1()
-        window.override_priority()
-        window.call_dialog.priority.setCurrentText("P2")
-        window.call_dialog.why.setText("only the reporting server, production runs")
+        window.controllers["p1_alert"].open_p1()
+        window.controllers["call_work"].override_priority()
+        window.controllers["call_work"].call_dialog.priority.setCurrentText("P2")
+        window.controllers["call_work"].call_dialog.why.setText("only the reporting server, production runs")
 
     @step(600)
     def shot_priority() -> None:
-        save(window.call_dialog, "11-priority-override")
-        window.call_dialog.reject()
-        window.intake_settings()
+        save(window.controllers["call_work"].call_dialog, "11-priority-override")
+        window.controllers["call_work"].call_dialog.reject()
+        window.controllers["intake_host"].intake_settings()
 
     @step(1200)
     def shot_intake_settings() -> None:
-        save(window.intake_dialog, "12-settings-intake")
-        window.intake_dialog.reject()
+        save(window.controllers["intake_host"].dialog, "12-settings-intake")
+        window.controllers["intake_host"].dialog.reject()
         # Jordan's evening shift ended and was handed over; Dana, signed in here, reads it
         other = open_database(url)
         shifts.start_shift(other, actor="jordan", at=now - timedelta(hours=8))
@@ -188,16 +188,16 @@ def main() -> int:
         shifts.end_shift(other, actor="jordan", at=now - timedelta(minutes=10))
         other.dispose()
         settings.set("signed_in_technician", "dana")
-        window.ensure_signed_in()
+        window.controllers["sign_in"].ensure_signed_in()
 
     @step(1500)
     def open_handoff() -> None:
-        window.show_handoff()
+        window.controllers["shift"].show_handoff()
 
     @step(1500)
     def shot_handoff() -> None:
-        save(window.handoff_dialog, "13-handoff-to-acknowledge")
-        window.handoff_dialog.reject()
+        save(window.controllers["shift"].handoff_dialog, "13-handoff-to-acknowledge")
+        window.controllers["shift"].handoff_dialog.reject()
 
     @step(800)
     def lead_and_manager() -> None:

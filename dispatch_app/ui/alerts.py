@@ -1,5 +1,5 @@
-"""A new P1 is impossible to miss: a flashing banner in the window, a desktop notification
-and a sound.
+"""The window's banners. The database away says so; a new P1 is impossible to miss: a flashing
+banner in the window, a desktop notification and a sound.
 
 The notification uses the system tray when the desktop has one; the sound is QtMultimedia's
 QSoundEffect when that module is installed (PySide6-Essentials may lack it) and a wav file is
@@ -17,6 +17,22 @@ from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushBu
 log = logging.getLogger(__name__)
 FLASHES = 20
 """Half-second flashes before the banner stays lit (ten seconds, then steady: still there)."""
+
+
+class DatabaseBanner(QFrame):
+    """"Database unreachable, retrying": shown while the database is away."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.text = QLabel("")
+        self.text.setWordWrap(True)
+        self.retry_button = QPushButton("Retry now")
+        layout = QHBoxLayout(self)
+        layout.addWidget(QLabel("⚠"))
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.retry_button)
+        self.hide()
 
 
 class P1Banner(QFrame):

@@ -28,6 +28,13 @@ class AppEvents(QObject):
         feed_failed(DispatchError): the change feed cannot read the database (it keeps trying).
         shifts_changed(object): a shift or handoff record changed here (the services' value).
         p1_arrived(QueueRow): a P1 call appeared in the queue while the console was open.
+        call_selected(int): the dispatcher selected a call in the queue.
+        call_wanted(int): a call should be selected in the queue (the P1 banner's).
+        call_opened(int): a call should be shown now, even while another read is under way
+            (the call just saved here).
+        calls_read(list): the queue read these calls again (the call shown may be one).
+        call_shown(CallView): the call pane shows this call (the environment pane follows).
+        system_chosen(str): a system id the environment pane should show (the intake's).
     """
 
     environment_loaded = Signal(object)
@@ -43,6 +50,12 @@ class AppEvents(QObject):
     feed_failed = Signal(object)
     shifts_changed = Signal(object)
     p1_arrived = Signal(object)
+    call_selected = Signal(int)
+    call_wanted = Signal(int)
+    call_opened = Signal(int)
+    calls_read = Signal(object)
+    call_shown = Signal(object)
+    system_chosen = Signal(str)
 
 
 Subscribe = Callable[[Callable[[Any], None], Callable[[Any], None]], Any]

@@ -102,7 +102,7 @@ def shoot(console, out: Path) -> list[Path]:
     StaleMarks(window.context(), pane, parent=window)
     loaded = []
     window.events.environment_loaded.connect(loaded.append)
-    window.reload_environment()
+    window.controllers["environment"].reload_environment()
     wait(lambda: loaded)
     settle()
     window.events.client_chosen.emit("acme")

@@ -30,7 +30,7 @@ def sign_in(console, tech: str) -> None:
     """Sign ``tech`` in at the console, as the sign-in on start would."""
     window = console.window
     console.settings.set("signed_in_technician", tech)
-    window.ensure_signed_in()
+    window.controllers["sign_in"].ensure_signed_in()
     wait(lambda: window.actor.id == tech)
 
 

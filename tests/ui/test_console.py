@@ -10,9 +10,9 @@ from dispatch_app.ui.models.table import KEY_ROLE
 def test_first_start_asks_who_is_at_the_desk_and_remembers(console_factory, northwind_url, settings, qtbot):
     console = console_factory(northwind_url, signed_in=None)
     window = console.window
-    qtbot.waitUntil(lambda: getattr(window, "sign_in_dialog", None) is not None
-                    and window.sign_in_dialog.isVisible(), timeout=5000)
-    dialog = window.sign_in_dialog
+    qtbot.waitUntil(lambda: window.controllers["sign_in"].dialog is not None
+                    and window.controllers["sign_in"].dialog.isVisible(), timeout=5000)
+    dialog = window.controllers["sign_in"].dialog
     qtbot.keyClicks(dialog.filter, "dana")
     assert dialog.chosen.id == "dana"
     qtbot.keyClick(dialog.filter, Qt.Key.Key_Return)
@@ -23,8 +23,8 @@ def test_first_start_asks_who_is_at_the_desk_and_remembers(console_factory, nort
 def test_switch_user_from_the_menu_shortcut(console_factory, northwind_url, settings, qtbot):
     window = console_factory(northwind_url, signed_in="jordan").window
     qtbot.keyClick(window, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: window.sign_in_dialog.isVisible(), timeout=3000)
-    dialog = window.sign_in_dialog
+    qtbot.waitUntil(lambda: window.controllers["sign_in"].dialog.isVisible(), timeout=3000)
+    dialog = window.controllers["sign_in"].dialog
     qtbot.keyClicks(dialog.filter, "morgan")
     qtbot.keyClick(dialog.filter, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.actor.id == "morgan", timeout=5000)
@@ -68,8 +68,8 @@ def test_system_runbooks_are_rendered_safest_first(console_factory, northwind_ur
 
 def _open_intake(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window._intake is not None and window._intake.isVisible(), timeout=3000)
-    return window._intake
+    qtbot.waitUntil(lambda: window.controllers["call_work"].intake is not None and window.controllers["call_work"].intake.isVisible(), timeout=3000)
+    return window.controllers["call_work"].intake
 
 def test_intake_finds_the_client_from_a_phone_in_another_format(console_factory, northwind_url, qtbot):
     window = console_factory(northwind_url).window
@@ -118,7 +118,7 @@ def test_taking_a_call_with_the_keyboard_puts_it_in_the_queue(console_factory, n
     assert "Call now: Dana Reyes" in window.call_pane.now_calling.text()
     # one keystroke in the call pane logs "no answer" for Dana: the wait starts, Lee is next
     qtbot.waitUntil(window.isActiveWindow, timeout=3000)
-    window.focus_call()
+    window.controllers["call_work"].focus()
     qtbot.keyClick(window.call_pane.scroll, Qt.Key.Key_N)
     qtbot.waitUntil(lambda: "Waiting for Dana Reyes" in window.call_pane.now_calling.text(), timeout=5000)
     assert "Lee Chen" in window.call_pane.next_up.text()
@@ -150,7 +150,7 @@ def test_database_going_away_shows_a_banner_and_recovers(console_factory, northw
     assert window.banner.isVisible()
     assert "Database unreachable" in window.banner.text.text()
     assert "unreachable" in window.database_label.text()
-    window._retry_database()
+    window.controllers["database_health"].retry()
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=5000)
     assert "connected" in window.database_label.text()
 

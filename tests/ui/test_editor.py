@@ -22,7 +22,7 @@ def open_editor(qtbot):
 
     def make(console) -> EditorWindow:
         editor = EditorWindow(console.window.context(), console.window)
-        editor.environment_changed.connect(lambda _saved: console.window.reload_environment())
+        editor.environment_changed.connect(lambda _saved: console.window.controllers["environment"].reload_environment())
         qtbot.addWidget(editor)
         editor.show()
         qtbot.waitUntil(lambda: editor.outline is not None, timeout=5000)
@@ -432,13 +432,13 @@ def test_a_lead_asks_what_leave_would_open_before_saving_it(console_factory, nor
     console = console_factory(northwind_url, signed_in="dana")  # a lead: what-ifs are hers too
     window, db = console.window, console.backend.db
     before = editing.get_record(db, "technicians", "lee")
-    editor = window.open_editor()
+    editor = window.controllers["windows"].open_editor()
     qtbot.waitUntil(lambda: editor.outline is not None, timeout=5000)
     show(qtbot, editor, "technicians", "lee")
     form = editor.forms["technicians"]
     qtbot.keyClicks(form.leave_from, "2026-12-24T00:00")
     qtbot.keyClicks(form.leave_to, "2026-12-27T00:00")
-    review_window = window.open_review()  # made now, so that its answer can be waited for
+    review_window = window.controllers["windows"].open_review()  # made now, so that its answer can be waited for
     review_window.show_tab(HANDOFFS)
     editor.activateWindow()
     with qtbot.waitSignal(review_window.what_if_tab.answered, timeout=8000) as answered:

@@ -52,7 +52,7 @@ def test_the_feed_inserts_and_updates_rows_within_a_second_without_a_reset(conso
 
 def test_a_new_p1_from_the_feed_raises_the_flashing_banner(console_factory, northwind_url, other, qtbot):
     window = console_factory(northwind_url).window
-    qtbot.waitUntil(lambda: window._queue_loaded, timeout=3000)
+    qtbot.waitUntil(lambda: window.controllers["queue"].loaded, timeout=3000)
     assert not window.p1_banner.isVisible()
     with qtbot.waitSignal(window.events.p1_arrived, timeout=1500):
         p1 = _call(other, window, client="acme", system="erp-plc", impact="down", summary="Line 2 stopped")
@@ -72,7 +72,7 @@ def test_a_new_p1_from_the_feed_raises_the_flashing_banner(console_factory, nort
 def test_settings_intake_starts_answers_health_and_stops(console_factory, northwind_url, memory_keyring, qtbot):
     window = console_factory(northwind_url).window
     qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    dialog = window.intake_dialog
+    dialog = window.controllers["intake_host"].dialog
     assert dialog.isVisible() and "Stopped" in dialog.status.text()
     qtbot.waitUntil(lambda: len(dialog.token.text()) > 20, timeout=3000)
     assert dialog.token.echoMode() == dialog.token.EchoMode.Password
@@ -96,7 +96,7 @@ def test_settings_intake_starts_answers_health_and_stops(console_factory, northw
     qtbot.waitUntil(lambda: dialog.token.text() != old, timeout=3000)
     with qtbot.waitSignal(dialog.server_stopped, timeout=20000):
         qtbot.mouseClick(dialog.stop_button, Qt.MouseButton.LeftButton)
-    assert not window.intake_host.running and "Stopped" in dialog.status.text()
+    assert not window.controllers["intake_host"].host.running and "Stopped" in dialog.status.text()
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/health", timeout=2)
 
@@ -111,9 +111,9 @@ def test_priority_override_with_why_from_its_shortcut(console_factory, northwind
     window = console_factory(northwind_url).window
     call_id = _call(other, window, client="baker", system="printers", impact="single-user", summary="Printer jam")
     _select(window, qtbot, call_id)
-    assert "Ctrl+Shift+P" in window.priority_action.toolTip()
+    assert "Ctrl+Shift+P" in window.action("call.priority").toolTip()
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    dialog = window.call_dialog
+    dialog = window.controllers["call_work"].call_dialog
     dialog.priority.setCurrentText("P1")
     dialog.accept()  # no why: refused in the form
     assert dialog.isVisible() and "why" in dialog.problem.text()
@@ -131,7 +131,7 @@ def test_authorize_turns_a_defer_into_an_escalation(console_factory, northwind_u
     assert calls.call_view(other, call_id, at=window.clock.now()).call.status == "deferred"
     _select(window, qtbot, call_id)
     qtbot.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    dialog = window.call_dialog
+    dialog = window.controllers["call_work"].call_dialog
     assert dialog.contact.currentData() == "Eve Baker"
     qtbot.keyClicks(dialog.note, "approved by phone")
     qtbot.keyClick(dialog.note, Qt.Key.Key_Return)
@@ -144,7 +144,7 @@ def test_assign_an_unmatched_call_to_a_client(console_factory, northwind_url, ot
     _select(window, qtbot, call_id)
     assert window.queue_pane.model.index(window.queue_pane.model.row_of(call_id), 0).data() == "? who"
     qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    dialog = window.call_dialog
+    dialog = window.controllers["call_work"].call_dialog
     dialog.client.setCurrentIndex(dialog.client.findData("acme"))
     dialog.system.setCurrentIndex(dialog.system.findData("erp"))
     dialog.accept()
@@ -163,7 +163,7 @@ def test_shift_start_note_end_and_the_incoming_dispatcher_acknowledges(console_f
     window = console.window
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: "Shift since" in window.shift_label.text(), timeout=3000)
-    window._shift_write("shift note", lambda: window.backend.add_shift_note(
+    window.controllers["shift"].write("shift note", lambda: window.backend.add_shift_note(
         actor="jordan", text="Acme printer toner ordered, arrives 08:00", at=AT - timedelta(hours=1)), "noted")
     qtbot.waitUntil(lambda: any("toner" in note for note in shifts.list_shifts(other)[0].notes), timeout=3000)
     window.stop_timers()
@@ -172,9 +172,9 @@ def test_shift_start_note_end_and_the_incoming_dispatcher_acknowledges(console_f
     incoming = console_factory(northwind_url, signed_in="dana").window
     qtbot.waitUntil(lambda: "handoff from Jordan Price" in incoming.shift_label.text(), timeout=3000)
     qtbot.keyClick(incoming, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: getattr(incoming, "handoff_dialog", None) is not None
-                    and incoming.handoff_dialog.isVisible(), timeout=3000)
-    dialog = incoming.handoff_dialog
+    qtbot.waitUntil(lambda: incoming.controllers["shift"].handoff_dialog is not None
+                    and incoming.controllers["shift"].handoff_dialog.isVisible(), timeout=3000)
+    dialog = incoming.controllers["shift"].handoff_dialog
     text = dialog.record.toPlainText()
     assert "Acme printer toner ordered" in text and "Jordan Price" in text
     assert dialog.acknowledge_button.isVisible()
@@ -210,11 +210,11 @@ def test_database_unreachable_when_the_feed_first_subscribes_shows_the_banner_th
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=5000)
     assert "Database unreachable" in window.banner.text.text()
     assert "unreachable" in window.database_label.text()
-    assert window._subscription is None
+    assert window.controllers["queue"].subscription is None
 
     down["yes"] = False
-    window._retry_database()
-    qtbot.waitUntil(lambda: not window.banner.isVisible() and window._subscription is not None, timeout=5000)
+    window.controllers["database_health"].retry()
+    qtbot.waitUntil(lambda: not window.banner.isVisible() and window.controllers["queue"].subscription is not None, timeout=5000)
     call_id = _call(other, window, client="baker", system="printers", impact="single-user", summary="Printer jam")
     qtbot.waitUntil(lambda: window.queue_pane.model.row_of(call_id) is not None, timeout=3000)
 
@@ -235,7 +235,7 @@ def test_the_environment_pane_follows_the_selected_calls_client(console_factory,
     qtbot.waitUntil(lambda: pane.client is None, timeout=3000)
     assert f"#{unknown}" in pane.name.text() and "no client" in pane.name.text()
     assert pane.systems_model.rowCount() == 0 and pane.contacts_model.rowCount() == 0
-    window.reload_environment()  # a reload does not pick some client to show beside it
+    window.controllers["environment"].reload_environment()  # a reload does not pick some client to show beside it
     qtbot.waitUntil(lambda: window.tasks.pending == 0, timeout=3000)
     assert pane.client is None
 

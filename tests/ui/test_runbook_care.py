@@ -109,7 +109,7 @@ def test_the_dispatchers_environment_pane_marks_a_stale_runbook(console_factory,
     console = console_factory(northwind_url, signed_in="jordan", at=LATER)
     window = console.window
     pane = window.environment_pane
-    assert isinstance(window.stale_marks, StaleMarks)  # the console wires the marks itself
+    assert isinstance(window.controllers["environment"].stale_marks, StaleMarks)  # the console wires the marks itself
     window.events.client_chosen.emit("acme")
     pane.select_system("erp-plc")
     mark = "⚠ stale: not reviewed for 100 days (review every 90)"
@@ -123,8 +123,8 @@ def test_the_dispatchers_environment_pane_marks_a_stale_runbook(console_factory,
     review.mark_reviewed(console.backend.db, actor="dana", client="acme", runbook="bridge-restart", at=LATER)
     pane.select_system("erp-plc")
     with qtbot.waitSignal(window.events.environment_loaded, timeout=5000):
-        window.reload_environment()
-    qtbot.waitUntil(lambda: window.stale_marks._busy is False and "stale" not in pane.system_text.toPlainText(),
+        window.controllers["environment"].reload_environment()
+    qtbot.waitUntil(lambda: window.controllers["environment"].stale_marks._busy is False and "stale" not in pane.system_text.toPlainText(),
                     timeout=5000)
 
 

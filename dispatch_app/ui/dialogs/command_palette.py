@@ -1,10 +1,12 @@
-"""Ctrl+K: every action by name, with its shortcut; F1: the same list as a sheet to read."""
+"""Ctrl+K: every command of the window by name, with its shortcut; F1: the same list as a sheet.
+
+Both draw from the window's command table (:mod:`dispatch_app.ui.commands`): a command closed
+to the signed-in role is listed disabled, with the reason."""
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -14,38 +16,42 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dispatch_app.ui.commands import Entry
 from dispatch_app.ui.models.table import Column, RowsModel, sorting_proxy
 from dispatch_app.ui.views.tables import read_only
 
 
-def shortcut_text(action: QAction) -> str:
-    return "  or  ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
+def _what_it_does(entry: Entry) -> str:
+    tip = entry.command.tip
+    return f"{tip} — {entry.closed_reason}" if entry.closed_reason else tip
 
 
-def plain_text(action: QAction) -> str:
-    return action.text().replace("&&", "\x00").replace("&", "").replace("\x00", "&").rstrip(".…")
-
-
-class ActionsModel(RowsModel[QAction]):
+class ActionsModel(RowsModel[Entry]):
     columns = (
-        Column("Action", plain_text),
-        Column("Shortcut", shortcut_text),
-        Column("What it does", lambda a: a.statusTip() or a.toolTip()),
+        Column("Action", lambda e: e.text),
+        Column("Shortcut", lambda e: e.keys),
+        Column("What it does", _what_it_does),
     )
 
-    def key(self, row: QAction) -> Hashable:
-        return id(row)
+    def key(self, row: Entry) -> Hashable:
+        return row.command.name
+
+    def flags(self, index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and not self.value(index.row()).available:
+            flags &= ~Qt.ItemFlag.ItemIsEnabled
+        return flags
 
 
 class CommandPalette(QDialog):
     """Type to filter; Enter runs the highlighted action. ``sheet=True`` only lists them."""
 
-    def __init__(self, actions: Sequence[QAction], *, sheet: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, entries: Sequence[Entry], *, sheet: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts" if sheet else "Command palette")
         self._sheet = sheet
         self.model = ActionsModel(self)
-        self.model.set_rows([a for a in actions if a.text()])
+        self.model.set_rows(list(entries))
         self.proxy = sorting_proxy(self.model, self)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("type to find an action")
@@ -58,7 +64,7 @@ class CommandPalette(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.resizeColumnsToContents()
         self.table.activated.connect(lambda index: self.run_current())
-        hint = QLabel("Esc closes. Tab / Shift+Tab move between panes; Ctrl+1/2/3 jump to the queue, "
+        self.hint = hint = QLabel("Esc closes. Tab / Shift+Tab move between panes; Ctrl+1/2/3 jump to the queue, "
                       "the call and the client." if sheet else "Enter runs the highlighted action; Esc closes.")
         hint.setProperty("role", "muted")
         hint.setWordWrap(True)
@@ -91,7 +97,9 @@ class CommandPalette(QDialog):
         if self._sheet or not index.isValid():
             self.accept()
             return
-        action = self.model.value(self.proxy.mapToSource(index).row())
+        entry = self.model.value(self.proxy.mapToSource(index).row())
+        if not entry.available:
+            self.hint.setText(f"{entry.text}: {entry.closed_reason}.")
+            return
         self.accept()
-        if action.isEnabled():
-            action.trigger()
+        entry.action.trigger()

@@ -1,0 +1,47 @@
+"""The HTTP intake run inside this console: its settings dialog and the status bar's line."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QLabel, QWidget
+
+from dispatch_app.ui.console.desk import WorkstationSettings
+from dispatch_app.ui.dialogs.intake_settings import IntakeHost, IntakeSettingsDialog
+from dispatch_app.ui.tasks import TaskRunner
+
+
+class IntakeHosting(QObject):
+    """Owns the intake server handle (``host``), its settings dialog and the intake label."""
+
+    def __init__(self, *, label: QLabel, window: QWidget, tasks: TaskRunner, settings: WorkstationSettings,
+                 make_intake_server: Callable[[str, int], Any] | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.label, self.window, self.tasks, self.settings = label, window, tasks, settings
+        self.host = IntakeHost(make_intake_server)
+        self.dialog: IntakeSettingsDialog | None = None
+
+    def intake_settings(self) -> None:
+        dialog = IntakeSettingsDialog(self.host, self.tasks, self.settings.get("intake_port"), self.window)
+        self.dialog = dialog
+        dialog.server_started.connect(self._on_server_started)
+        dialog.server_stopped.connect(self._show_state)
+        dialog.open()
+
+    def _on_server_started(self, port: int) -> None:
+        if self.dialog.requested_port:
+            self.settings.set("intake_port", port)
+        self._show_state()
+
+    def _show_state(self) -> None:
+        if self.host.running:
+            self.label.setText(f"Intake :{self.host.server.port}")
+            self.label.setToolTip("The HTTP intake runs in this console (Ctrl+Shift+I)")
+        else:
+            self.label.setText("")
+
+    def stop(self) -> None:
+        if self.host.running:
+            self.host.stop()
