@@ -11,6 +11,15 @@ default, durable settings, unless --pg-url names one):
 - the floor: the same rows (a call and its three first events, chained) written straight
   through the store with SQLAlchemy, in batches of 100 per transaction, no HTTP and no triage;
 - feed latency: from a POST's 201 to the call id coming out of ``Feed.wait`` in this process.
+
+    .venv/bin/python benchmarks/intake.py --alerts [--history 20000] [--serve-from DIR]
+
+- a large Alertmanager payload beside another writer (SQLite): one ``POST /v1/alertmanager`` of
+  3,000 new alerts (under 256 KiB) into a database already holding ``--history`` calls, while
+  this process records a phone call (``calls.record_call``, as ``dispatch-app call add`` does)
+  every 50 ms; the figure is the longest any of those writes took (a write refused as busy
+  counts with the time it waited). ``--serve-from`` runs the server from another source tree
+  (an earlier version, for a before/after figure).
 """
 from __future__ import annotations
 
@@ -93,10 +102,10 @@ def northwind(url: str, work: Path) -> None:
     db.dispose()
 
 
-def start_server(url: str) -> tuple[subprocess.Popen, int]:
+def start_server(url: str, root: Path = ROOT) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-c", SERVER, url, str(port)], cwd=ROOT,
-                               env={**os.environ, "BENCH_TOKEN": TOKEN, "PYTHONPATH": str(ROOT)},
+    process = subprocess.Popen([sys.executable, "-c", SERVER, url, str(port)], cwd=root,
+                               env={**os.environ, "BENCH_TOKEN": TOKEN, "PYTHONPATH": str(root)},
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -247,15 +256,94 @@ def measure(name: str, url: str, work: Path, args) -> dict:
             "feed_max": max(latencies) * 1000 if latencies else None, "feed_samples": len(latencies)}
 
 
+def history(url: str, count: int, batch: int = 500) -> None:
+    """``count`` resolved calls with external ids, as months of intake leave them."""
+    db = Database(url)
+    at = datetime.now(timezone.utc)
+    prepared = calls.prepare_call(db, actor=None, at=at, **{k: v for k, v in BODY.items()})
+    for first in range(0, count, batch):
+        with db.session(write=True) as session:
+            store.record_change(session, at=at)
+            for n in range(first, min(count, first + batch)):
+                call = replace(prepared.call, external_id=f"alertmanager:old{n:06d}:2026-01-01T00:00:00Z",
+                               status="resolved")
+                call_rows.insert_call(session, call, prepared.drafts)
+    db.dispose()
+
+
+def alert_payload(url: str, work: Path, args) -> dict:
+    """The longest wait of another writer while one 3,000-alert payload is written."""
+    from dispatch_app.errors import DispatchError
+
+    northwind(url, work)
+    history(url, args.history)
+    alerts = [{"labels": {"alertname": "DiskFull", "client": "acme"}, "fingerprint": f"b{n:05d}"}
+              for n in range(args.alert_count)]
+    body = json.dumps({"version": "4", "status": "firing", "alerts": alerts}, separators=(",", ":"))
+    process, port = start_server(url, Path(args.serve_from) if args.serve_from else ROOT)
+    db = Database(url)
+    waits: list[float] = []
+    refused = 0
+    done = threading.Event()
+
+    def other_writer() -> None:
+        nonlocal refused
+        n = 0
+        while not done.is_set():
+            started = time.perf_counter()
+            try:
+                calls.record_call(db, actor=None, summary=f"phone call {n}", client="acme",
+                                  at=datetime.now(timezone.utc))
+            except DispatchError:
+                refused += 1
+            waits.append(time.perf_counter() - started)
+            n += 1
+            done.wait(0.05)
+
+    try:
+        calls.record_call(db, actor=None, summary="warm-up", client="acme", at=datetime.now(timezone.utc))
+        writer = threading.Thread(target=other_writer)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        started = time.perf_counter()
+        writer.start()
+        connection.request("POST", "/v1/alertmanager", body=body,
+                           headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
+        response = connection.getresponse()
+        answer = json.loads(response.read())
+        elapsed = time.perf_counter() - started
+        done.set()
+        writer.join()
+    finally:
+        process.terminate()
+        process.wait(30)
+        db.dispose()
+    if response.status != 200 or len(answer.get("calls", [])) != len(alerts):
+        raise SystemExit(f"the payload was not written: {response.status} {answer}")
+    return {"payload_s": elapsed, "bytes": len(body), "writes": len(waits), "refused": refused,
+            "max_wait": max(waits) * 1000, "p50_wait": statistics.median(waits) * 1000}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--pg-url", help="an empty PostgreSQL database to use instead of a throwaway server")
     parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--alerts", action="store_true", help="only the large Alertmanager payload figure")
+    parser.add_argument("--alert-count", type=int, default=3000)
+    parser.add_argument("--history", type=int, default=20000, help="calls in the database before the payload")
+    parser.add_argument("--serve-from", metavar="DIR", help="run the server from this source tree")
     args = parser.parse_args()
     keyring.set_keyring(_Memory())
     work = Path(tempfile.mkdtemp(prefix="dispatch-bench-intake-"))
+    if args.alerts:
+        r = alert_payload(f"sqlite:///{work / 'alerts.db'}", work, args)
+        shutil.rmtree(work, ignore_errors=True)
+        print(f"POST /v1/alertmanager, {args.alert_count} new alerts ({r['bytes'] / 1024:.0f} KiB) into SQLite "
+              f"holding {args.history} calls, another writer every 50 ms, on {os.cpu_count()} CPUs")
+        print(f"payload {r['payload_s']:.1f} s; other writer: {r['writes']} writes, {r['refused']} refused as busy, "
+              f"median {r['p50_wait']:.0f} ms, longest {r['max_wait']:.0f} ms")
+        return
     results = [measure("SQLite", f"sqlite:///{work / 'intake.db'}", work, args)]
     if not args.no_pg:
         server = None if args.pg_url else Postgres()

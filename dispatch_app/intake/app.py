@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
@@ -30,7 +30,15 @@ DRAIN_LIMIT = 8 * 1024 * 1024
 sending sees the answer rather than a reset connection; beyond it the connection is closed."""
 
 
+DRAIN_SECONDS = 2.0
+"""How long a refused body is drained at most."""
+
+
 class _TooLarge(Exception):
+    pass
+
+
+class _TooSlow(Exception):
     pass
 
 
@@ -41,7 +49,8 @@ def _error(status: int, message: str, **headers: str) -> JSONResponse:
 UNAUTHORIZED = "missing or wrong token: send 'Authorization: Bearer TOKEN' (see dispatch-app intake token)"
 
 
-async def _body(request: Request) -> bytes:
+async def _body(request: Request, timeout: float) -> bytes:
+    """The body, at most :data:`intake.BODY_LIMIT` bytes, all of it within ``timeout`` seconds."""
     declared = request.headers.get("content-length")
     if declared is not None:
         if not declared.strip().isdigit():
@@ -50,7 +59,7 @@ async def _body(request: Request) -> bytes:
             await _drain(request)
             raise _TooLarge()
     chunks, size = [], 0
-    async for chunk in request.stream():
+    async for chunk in _chunks(request, asyncio.get_running_loop().time() + timeout):
         size += len(chunk)
         if size > intake.BODY_LIMIT:
             await _drain(request, size)
@@ -59,28 +68,51 @@ async def _body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+async def _chunks(request: Request, deadline: float):
+    """The body's chunks as they arrive; :class:`_TooSlow` when the whole body is not there
+    by ``deadline`` (the event loop's clock)."""
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            message = await asyncio.wait_for(request.receive(), max(0.0, deadline - loop.time()))
+        except asyncio.TimeoutError:
+            raise _TooSlow() from None
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        if message.get("body"):
+            yield message["body"]
+        if not message.get("more_body", False):
+            return
+
+
 async def _drain(request: Request, already: int = 0) -> None:
     try:
-        async for chunk in request.stream():
+        async for chunk in _chunks(request, asyncio.get_running_loop().time() + DRAIN_SECONDS):
             already += len(chunk)
             if already > DRAIN_LIMIT:
                 return
-    except Exception:  # noqa: BLE001 - the client went away: nothing to drain
+    except Exception:  # noqa: BLE001 - the client went away or stalls: nothing more to drain
         return
 
 
 def create_app(db: Database, writer: intake.IntakeWriter, guard: intake.TokenGuard,
-               labels: intake.AlertLabels = intake.AlertLabels()) -> Starlette:
+               labels: intake.AlertLabels = intake.AlertLabels(), *, body_timeout: float = 30.0) -> Starlette:
     """The ASGI app. It starts ``writer`` when served (lifespan) and stops it at shutdown,
-    after the requests in flight are written."""
+    after the requests in flight are written. A body not received in full within
+    ``body_timeout`` seconds is answered 408 and the connection closed."""
 
     async def guarded(request: Request, handle) -> JSONResponse:
         if not guard.allows(request.headers.get("authorization")):
             return _error(401, UNAUTHORIZED, **{"WWW-Authenticate": "Bearer"})
         try:
-            return await handle(await _body(request))
+            return await handle(await _body(request, body_timeout))
         except _TooLarge:
-            return _error(413, f"body: larger than {intake.BODY_LIMIT // 1024} KiB")
+            return _error(413, f"body: larger than {intake.BODY_LIMIT // 1024} KiB", Connection="close")
+        except _TooSlow:
+            return _error(408, f"body: not received in full within {body_timeout:g} s; send it again",
+                          Connection="close")
+        except ClientDisconnect:
+            return _error(400, "body: the connection closed before the body arrived")
         except intake.BadRequest as error:
             return _error(400, str(error))
         except intake.DatabaseUnavailable as error:

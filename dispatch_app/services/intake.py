@@ -24,6 +24,7 @@ import queue
 import secrets as random_secrets
 import threading
 import time
+from collections import deque
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
@@ -148,12 +149,14 @@ class AlertInput:
     call: CallInput
 
     @property
-    def prefix(self) -> str:
-        return f"alertmanager:{self.fingerprint}:"
+    def dedup_key(self) -> str:
+        """The alert's identity across its firings: the open call with this key is updated."""
+        return f"alertmanager:{self.fingerprint}"
 
     @property
     def external_id(self) -> str:
-        return f"{self.prefix}{self.starts_at}"
+        """One firing's identity (idempotency: the same firing twice records one call)."""
+        return f"{self.dedup_key}:{self.starts_at}"
 
 
 def _json_body(body: bytes) -> Any:
@@ -371,6 +374,22 @@ class _AlertJob(_Job):
     result: list[int] = field(default_factory=list)
 
 
+@dataclass
+class _Step:
+    """One write of a job: its call, or one alert of its payload (``index``)."""
+
+    job: _Job
+    index: int | None
+    last: bool
+
+
+def _distinct(jobs) -> list[_Job]:
+    seen: dict[int, _Job] = {}
+    for job in jobs:
+        seen.setdefault(id(job), job)
+    return list(seen.values())
+
+
 _STOP = object()
 
 
@@ -382,9 +401,16 @@ class IntakeWriter:
     :class:`DatabaseUnavailable`, or a bug's exception).
     """
 
-    def __init__(self, db: Database, *, max_batch: int = 256) -> None:
+    def __init__(self, db: Database, *, max_batch: int = 256, transaction_budget: float = 0.1,
+                 pause: float = 0.03) -> None:
         self.db = db
         self.max_batch = max_batch
+        self.transaction_budget = transaction_budget
+        """Seconds a transaction may hold the write lock before it commits (at least one write)."""
+        self.pause = pause
+        """Seconds the writer leaves the SQLite lock free between two transactions of one
+        batch: longer than SQLite's busy handler sleeps between two tries (25 ms for a writer
+        that has waited less than 0.1 s), so a waiting writer is sure to get in."""
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._env: tuple[int, Environment] | None = None
@@ -462,25 +488,8 @@ class IntakeWriter:
             self._fail(batch, error)
             return
         ready = [job for job in batch if self._prepare(job, env)]
-        if not ready:
-            return
-        try:
-            self._commit(ready)
-        except Exception as error:  # noqa: BLE001
-            if _unavailable(error, self.db) is not None or len(ready) == 1:
-                self._fail(ready, error)
-                return
-            log.warning("intake: a batch of %d failed (%s); writing them one by one", len(ready), error)
-            for job in ready:
-                try:
-                    self._commit([job])
-                except Exception as single:  # noqa: BLE001
-                    self._fail([job], single)
-                    continue
-                self._answer(job, env)
-            return
-        for job in ready:
-            self._answer(job, env)
+        if ready:
+            self._write(ready, env)
 
     def _prepare(self, job: _Job, env: Environment) -> bool:
         """Checks and triage before the transaction; False (and the job answered) when refused."""
@@ -501,30 +510,87 @@ class IntakeWriter:
             caller_name=request.caller_name, source=request.source, external_id=request.external_id,
             keep_unknown_client=True, env=env)
 
-    def _commit(self, jobs: Sequence[_Job]) -> None:
+    def _write(self, jobs: list[_Job], env: Environment) -> None:
+        """Write the jobs' calls and alerts in transactions of at most :attr:`transaction_budget`
+        seconds each (one alert or call at least), answering every job once its last write
+        committed. Between two transactions of one long write (a large Alertmanager payload)
+        the writer pauses on SQLite, whose lock has no queue: another program's writer, polling
+        for the lock, gets it then (PostgreSQL queues lock waiters by itself).
+
+        Database trouble fails every job not yet answered (nothing of a failed transaction is
+        stored). Any other failure of a transaction holding several jobs writes them again one
+        job at a time, so one bad request cannot sink its neighbours."""
+        steps: deque[_Step] = deque()
+        for job in jobs:
+            if isinstance(job, _AlertJob):
+                job.result = [0] * len(job.alerts)
+                steps.extend(_Step(job, index, index == len(job.alerts) - 1) for index in range(len(job.alerts)))
+            else:
+                steps.append(_Step(job, None, True))
         at = max(job.at for job in jobs)
-        with self.db.session(write=True) as session:
-            store.record_change(session, at=at)
-            for job in jobs:
-                if isinstance(job, _CallJob):
-                    assert job.prepared is not None
-                    job.result = calls.write_prepared(session, job.prepared)
-                elif isinstance(job, _AlertJob):
-                    job.result = [self._write_alert(session, alert, prepared, job.at)
-                                  for alert, prepared in zip(job.alerts, job.prepared)]
-        self.batches += 1
-        self.written += len(jobs)
+        one_job_each = False
+        while steps:
+            if steps[0].job.future.done():  # failed in an earlier transaction: drop its rest
+                steps.popleft()
+                continue
+            written: list[tuple[_Step, Any]] = []
+            started = time.monotonic()
+            try:
+                with self.db.session(write=True) as session:
+                    store.record_change(session, at=at)
+                    while steps and (not written or time.monotonic() - started < self.transaction_budget):
+                        step = steps[0]
+                        if written and one_job_each and step.job is not written[0][0].job:
+                            break
+                        if step.job.future.done():
+                            steps.popleft()
+                            continue
+                        written.append((step, self._write_step(session, step)))
+                        steps.popleft()
+            except Exception as error:  # noqa: BLE001
+                steps.extendleft(step for step, _ in reversed(written))
+                involved = _distinct(step.job for step, _ in written) or [steps[0].job]
+                if _unavailable(error, self.db) is not None:
+                    self._fail(_distinct(step.job for step in steps), error)
+                    return
+                if len(involved) == 1:
+                    self._fail(involved, error)
+                else:
+                    log.warning("intake: a batch of %d failed (%s); writing them one by one", len(involved), error)
+                    one_job_each = True
+                continue
+            self.batches += 1
+            for step, result in written:
+                if step.index is None:
+                    step.job.result = result
+                else:
+                    step.job.result[step.index] = result
+                if step.last:
+                    self.written += 1
+                    self._answer(step.job, env)
+            if steps and self.db.dialect == "sqlite":
+                time.sleep(self.pause)
+
+    def _write_step(self, session, step: "_Step") -> Any:
+        job = step.job
+        if isinstance(job, _CallJob):
+            assert job.prepared is not None
+            return calls.write_prepared(session, job.prepared)
+        assert isinstance(job, _AlertJob) and step.index is not None
+        return self._write_alert(session, job.alerts[step.index], job.prepared[step.index], job.at)
 
     @staticmethod
     def _write_alert(session, alert: AlertInput, prepared: calls.PreparedCall, at: datetime) -> int:
         """Update the open call of this fingerprint, else record the call (idempotent by the
         firing's external id). An event is added only when the alert's state or text changed,
         so Alertmanager's repeats do not flood the timeline."""
-        call_id = alert_rows.open_call_with_prefix(session, alert.prefix)
+        call_id = alert_rows.open_call_with_key(session, alert.dedup_key)
         created = False
         if call_id is None:
             call, created = calls.write_prepared(session, prepared)
             call_id = call.id
+            if created:
+                alert_rows.set_dedup_key(session, call_id, alert.dedup_key)
         if created and alert.state == FIRING:
             return call_id
         call_rows.lock_call(session, call_id)
@@ -544,14 +610,37 @@ class IntakeWriter:
             if isinstance(job, _CallJob):
                 assert job.result is not None and job.prepared is not None
                 call, created = job.result
-                triage = job.prepared.triage if created else calls.recorded_triage(env, call, call.received_at, None) \
-                    if call.client is not None and env.client(call.client) is not None else None
-                job.future.set_result(CallAnswer(call.id, call.priority, triage.verdict if triage else None,
-                                                 bool(call.unmatched), created))
+                if created:
+                    verdict = job.prepared.triage.verdict if job.prepared.triage is not None else None
+                else:
+                    verdict = self._verdict_again(env, call)
+                job.future.set_result(CallAnswer(call.id, call.priority, verdict, bool(call.unmatched), created))
             elif isinstance(job, _AlertJob):
                 job.future.set_result(list(job.result))
         except Exception as error:  # noqa: BLE001 - written, but the answer failed: say so
             job.future.set_exception(error)
+
+    def _verdict_again(self, env: Environment, call) -> str | None:
+        """The verdict answered for a call seen again (the same ``external_id``): the triage
+        at its receive time, or, when the environment changed so that it cannot be computed
+        any more (its system or client gone), the verdict the call was recorded with. A
+        retry is answered 200 with the first call whatever changed meanwhile (INTAKE.md)."""
+        if call.client is not None and env.client(call.client) is not None:
+            try:
+                triage = calls.recorded_triage(env, call, call.received_at, None)
+            except DispatchError:
+                triage = None
+            if triage is not None:
+                return triage.verdict
+        try:
+            with self.db.session() as session:
+                events = call_rows.load_events(session, call.id)
+        except Exception:  # noqa: BLE001 - the answer stands without a verdict
+            log.warning("intake: the verdict of call %s could not be read again", call.id)
+            return None
+        recorded = {status: verdict for verdict, status in calls.VERDICT_STATUS.items()}
+        first = next((e for e in events if e.kind == tl.STATUS and e.data.get("from") == tl.NEW), None)
+        return recorded.get(first.data.get("to")) if first is not None else None
 
     def _fail(self, jobs: Sequence[_Job], error: BaseException) -> None:
         problem: BaseException | None = _unavailable(error, self.db)

@@ -1,26 +1,29 @@
-"""Calls raised by monitoring alerts, found by the alert's fingerprint.
+"""Calls raised by alerts, found by their dedup key.
 
-The intake keeps an Alertmanager alert's identity in the call's external id,
-``alertmanager:<fingerprint>:<startsAt>`` (unique per firing); every call of one fingerprint
-shares the prefix ``alertmanager:<fingerprint>:``.
+An alert source names its alert with a key of its own (Alertmanager's fingerprint, an Opsgenie
+alias, a PagerDuty dedup key), kept in ``calls.dedup_key`` (indexed, migration 0007) as
+``<source>:<key>``, e.g. ``alertmanager:<fingerprint>``: a new alert with the key of an open
+call updates that call instead of recording another one.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from dispatch_app.domain.timeline import OPEN_STATUSES
 from dispatch_app.store.tables import CallRow
 
-
-def _escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+_CALLS = CallRow.__table__
 
 
-def open_call_with_prefix(session, prefix: str) -> int | None:
-    """The newest open call whose external id starts with ``prefix``, or None."""
-    statement = (select(CallRow.id)
-                 .where(CallRow.external_id.like(_escaped(prefix) + "%", escape="\\"),
-                        CallRow.status.in_(OPEN_STATUSES))
-                 .order_by(CallRow.id.desc()).limit(1))
-    found = session.execute(statement).scalar()
+def open_call_with_key(session, key: str) -> int | None:
+    """The newest open call with the dedup key ``key``, or None (an index lookup)."""
+    statement = (select(_CALLS.c.id)
+                 .where(_CALLS.c.dedup_key == key, _CALLS.c.status.in_(OPEN_STATUSES))
+                 .order_by(_CALLS.c.id.desc()).limit(1))
+    found = session.connection().execute(statement).scalar()
     return int(found) if found is not None else None
+
+
+def set_dedup_key(session, call_id: int, key: str) -> None:
+    """Give a call recorded for an alert its dedup key, in the transaction that recorded it."""
+    session.connection().execute(update(_CALLS).where(_CALLS.c.id == call_id).values(dedup_key=key))

@@ -58,12 +58,18 @@ class ServerProcess:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(10)
 
+    def stop(self) -> str:
+        """SIGTERM, then everything the process wrote (stdout and stderr)."""
+        self.process.send_signal(signal.SIGTERM)
+        output, _ = self.process.communicate(timeout=30)
+        return output
 
-def start_server_process(db_url: str, token: str) -> ServerProcess:
+
+def start_server_process(db_url: str, token: str, *options: str) -> ServerProcess:
     port = free_port()
     env = {**os.environ, "DISPATCH_TEST_INTAKE_TOKEN": token, "PYTHONPATH": f"{ROOT}{os.pathsep}{TESTS}"}
-    process = subprocess.Popen([sys.executable, str(HERE / "serve_process.py"), db_url, str(port)], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen([sys.executable, str(HERE / "serve_process.py"), db_url, str(port), *options],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
