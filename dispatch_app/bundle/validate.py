@@ -4,20 +4,11 @@
 (the path in the file, e.g. ``clients[2].systems[0].experts[1].tech``) instead of stopping at
 the first; the reader raises them together.
 
-Required keys (everything else is optional, with the default shown in DOMAIN.md or the model):
-
-- top level: ``format`` (exactly ``dispatch-bundle/1``) and ``msp``; ``technicians``,
-  ``rotations``, ``overrides``, ``clients`` default to empty lists;
-- ``msp``: ``name``, ``timezone``;
-- technician: ``id``, ``name``, ``level``; ``roles`` default ``[dispatcher]``; the extra key
-  ``active`` (default true) keeps the inactive mark of a technician across export/import;
-- unavailable entry and override: ``from``, ``to`` (override also ``rotation``, ``tech``);
-- rotation: ``id``, ``name``, ``level`` (1-3, like a technician's); without ``ical`` also
-  ``start``, ``length`` and at least one member; with ``ical`` none of those three;
-  ``timezone`` defaults to the MSP's;
-- client: ``id``, ``name``, ``timezone``; ``industry`` defaults to ``other``;
-- contact: ``name``; system: ``id``, ``name`` (``criticality`` normal, ``fix_level`` 2);
-  expert: ``tech``, ``role``; runbook: ``id``, ``title``, ``level``.
+Which keys each record allows and requires, what each plain value must be and what an absent
+one means are declared once in :mod:`.shape`; :meth:`Validator.fields` reads a record's plain
+values from that declaration. What a table cannot say is written out here, in the record's own
+method: references between records, ``ical`` instead of ``start``/``length``/``members``,
+``from`` before ``to``, instants read in the owning record's time zone, coverage rules.
 
 An agreement's missing levels and priorities are filled with the defaults of DOMAIN.md, so
 the model always holds all four. A key given as ``null`` counts as absent.
@@ -42,18 +33,12 @@ from ..domain import windows
 from ..domain.localtime import (FIRST_YEAR, LAST_YEAR, UTC, BadInstant, InstantOutOfRange, check_in_range,
                                 is_zone, parse_local_or_instant, resolve, to_local)
 from ..domain.model import (
-    CRITICALITIES,
     DEFAULT_ACK_MINUTES,
     DEFAULT_COVERAGE,
     DEFAULT_EMERGENCY,
     DEFAULT_RESPONSE_MINUTES,
-    EXPERT_ROLES,
-    IMPACTS,
-    INDUSTRIES,
     LEVELS,
     PRIORITIES,
-    ROLES,
-    TECH_LEVELS,
     Agreement,
     Client,
     Contact,
@@ -70,35 +55,15 @@ from ..domain.model import (
     Unavailability,
     Vendor,
 )
+from . import shape
 from .ical import IcalError, IcalSchedule
 from .secrets_check import secret_warning
+from .shape import COVERAGE_WORDS, FORMAT, Key, Record
 
-FORMAT = "dispatch-bundle/1"
-COVERAGE_WORDS = ("always", "business", "emergency", "never")
-
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_LENGTH = re.compile(r"^(\d+)([dwh])$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SLUG = re.compile(shape.SLUG)
+_LENGTH = re.compile(shape.LENGTH)
+_DATE = re.compile(shape.DATE)
 _MISSING = object()
-
-_TOP_KEYS = ("format", "msp", "technicians", "rotations", "overrides", "clients")
-_MSP_KEYS = ("name", "timezone", "holidays")
-_TECH_KEYS = ("id", "name", "level", "phones", "email", "roles", "unavailable", "active")
-_SPAN_KEYS = ("from", "to", "reason")
-_ROTATION_KEYS = ("id", "name", "level", "timezone", "start", "length", "active", "members", "ical")
-_OVERRIDE_KEYS = ("rotation", "tech", "from", "to", "reason")
-_CLIENT_KEYS = (
-    "id", "name", "industry", "timezone", "phones", "holidays", "contacts", "agreement", "systems", "runbooks",
-)
-_CONTACT_KEYS = ("name", "phone", "email", "role", "may_authorize")
-_AGREEMENT_KEYS = ("plan", "business_hours", "coverage", "response_minutes", "ack_minutes", "emergency", "notes")
-_RULE_KEYS = ("systems", "criticality", "impact", "keywords")
-_SYSTEM_KEYS = (
-    "id", "name", "criticality", "fix_level", "depends_on", "experts", "vendor", "notes", "runbooks",
-)
-_EXPERT_KEYS = ("tech", "role")
-_VENDOR_KEYS = ("name", "phone", "hours", "contract")
-_RUNBOOK_KEYS = ("id", "title", "level", "review_days", "body")
 
 
 # ---------------------------------------------------------------- validation
@@ -135,6 +100,29 @@ def _scalar_text(value: object) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     return None
+
+
+def _fallback(key: Key) -> object:
+    """What an absent key means, as the validator builds values (lists become tuples)."""
+    if key.default is shape._ABSENT:
+        return None
+    return tuple(key.default) if isinstance(key.default, list) else key.default
+
+
+_plain: dict[str, tuple] = {}
+
+
+def _plain_keys(record: Record) -> tuple:
+    """The keys of ``record`` that :meth:`Validator.fields` reads, each with its reader."""
+    if record.name not in _plain:
+        found = []
+        for key in record.keys:
+            kind = type(key.kind.item) if isinstance(key.kind, shape.ListOf) else type(key.kind)
+            read = (_LIST_READERS if isinstance(key.kind, shape.ListOf) else _READERS).get(kind)
+            if read is not None:
+                found.append((key, read))
+        _plain[record.name] = tuple(found)
+    return _plain[record.name]
 
 
 class Validator:
@@ -176,6 +164,19 @@ class Validator:
                 self.problem(_join(path, key), "missing (required)")
         return out
 
+    def record(self, value: object, path: str, record: Record) -> dict | None:
+        """The mapping at ``path`` checked against the keys :mod:`.shape` declares for ``record``."""
+        return self.mapping(value, path, record.names, record.required)
+
+    def fields(self, m: dict, record: Record, path: str) -> dict[str, object]:
+        """Every plain value of ``record`` (the kinds :data:`_READERS` names), checked in declared
+        order; an absent or unreadable one is its default. Records, references, instants and the
+        like are read by the record's own method."""
+        out = {}
+        for key, read in _plain_keys(record):
+            out[key.name] = read(self, m, key, path) if key.name in m else _fallback(key)
+        return out
+
     def items(self, value: object, path: str) -> list[tuple[str, object]]:
         """The entries of a list with their paths; absent means empty."""
         if value is _MISSING or value is None:
@@ -185,21 +186,21 @@ class Validator:
             return []
         return [(f"{path}[{i}]", item) for i, item in enumerate(value)]
 
-    def text(self, m: dict, key: str, path: str, *, required: bool = False, default: str | None = None) -> str | None:
-        if key not in m:
-            return default
-        value = _scalar_text(m[key])
-        where = _join(path, key)
+    # Each reader below takes a present key of :mod:`.shape` (see :data:`_READERS`).
+
+    def text(self, m: dict, key: Key, path: str) -> str | None:
+        value = _scalar_text(m[key.name])
+        where = _join(path, key.name)
         if value is None:
-            self.problem(where, f"expected text, got {_kind(m[key])}")
-            return default
-        if required and not value.strip():
+            self.problem(where, f"expected text, got {_kind(m[key.name])}")
+            return _fallback(key)
+        if key.kind.not_empty and not value.strip():
             self.problem(where, "must not be empty")
         return value
 
-    def text_list(self, m: dict, key: str, path: str) -> tuple[str, ...]:
+    def text_list(self, m: dict, key: Key, path: str) -> tuple[str, ...]:
         out = []
-        for where, item in self.items(m.get(key), _join(path, key)):
+        for where, item in self.items(m[key.name], _join(path, key.name)):
             value = _scalar_text(item)
             if value is None:
                 self.problem(where, f"expected text, got {_kind(item)}")
@@ -209,11 +210,9 @@ class Validator:
                 out.append(value)
         return tuple(out)
 
-    def slug(self, m: dict, key: str, path: str) -> str | None:
-        if key not in m:
-            return None
-        value = m[key]
-        where = _join(path, key)
+    def slug(self, m: dict, key: Key, path: str) -> str | None:
+        value = m[key.name]
+        where = _join(path, key.name)
         if not isinstance(value, str) or not _SLUG.match(value):
             shown = repr(value) if isinstance(value, str) else _kind(value)
             self.problem(
@@ -222,13 +221,10 @@ class Validator:
             return value if isinstance(value, str) else None
         return value
 
-    def integer(
-        self, m: dict, key: str, path: str, allowed: Sequence[int] | None = None, *, default: int | None = None
-    ) -> int | None:
-        if key not in m:
-            return default
-        value = m[key]
-        where = _join(path, key)
+    def whole(self, m: dict, key: Key, path: str) -> int | None:
+        return self.integer(m[key.name], _join(path, key.name), key.kind.allowed, _fallback(key))
+
+    def integer(self, value: object, where: str, allowed: Sequence[int] | None, default: int | None) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
             self.problem(where, f"expected a whole number, got {_kind(value)}")
             return default
@@ -238,14 +234,16 @@ class Validator:
             self.problem(where, f"{value} must be a positive whole number")
         return value
 
-    def boolean(self, m: dict, key: str, path: str, default: bool) -> bool:
-        if key not in m:
-            return default
-        value = m[key]
+    def boolean(self, m: dict, key: Key, path: str) -> bool:
+        value = m[key.name]
         if not isinstance(value, bool):
-            self.problem(_join(path, key), f"expected true or false, got {_kind(value)}")
-            return default
+            self.problem(_join(path, key.name), f"expected true or false, got {_kind(value)}")
+            return _fallback(key)  # type: ignore[return-value]
         return value
+
+    def one_of(self, m: dict, key: Key, path: str) -> str | None:
+        found = self.choice(m[key.name], _join(path, key.name), key.kind.values, key.kind.what)
+        return _fallback(key) if found is None else found  # type: ignore[return-value]
 
     def choice(self, value: object, where: str, allowed: Sequence[str], what: str) -> str | None:
         if not isinstance(value, str) or value not in allowed:
@@ -254,24 +252,25 @@ class Validator:
             return None
         return value
 
-    def choices(self, m: dict, key: str, path: str, allowed: Sequence[str], what: str) -> tuple[str, ...]:
+    def choices(self, m: dict, key: Key, path: str) -> tuple[str, ...]:
         out = []
-        for where, item in self.items(m.get(key), _join(path, key)):
-            value = self.choice(item, where, allowed, what)
+        for where, item in self.items(m[key.name], _join(path, key.name)):
+            value = self.choice(item, where, key.kind.item.values, key.kind.item.what)
             if value is not None:
                 out.append(value)
         return tuple(out)
 
-    def timezone(self, m: dict, key: str, path: str, default: str | None = None) -> str | None:
-        if key not in m:
-            return default
-        value = m[key]
-        where = _join(path, key)
+    def timezone(self, m: dict, key: Key, path: str) -> str | None:
+        value = m[key.name]
+        where = _join(path, key.name)
         if not isinstance(value, str) or not is_zone(value):
             shown = repr(value) if isinstance(value, str) else _kind(value)
             self.problem(where, f"{shown} is not an IANA time zone (for example America/Chicago)")
             return None
         return value
+
+    def window_key(self, m: dict, key: Key, path: str) -> str | None:
+        return self.window(m[key.name], _join(path, key.name)) or _fallback(key)  # type: ignore[return-value]
 
     def window(self, value: object, where: str) -> str | None:
         if not isinstance(value, str):
@@ -284,9 +283,9 @@ class Validator:
             return None
         return value
 
-    def dates(self, m: dict, key: str, path: str) -> tuple[date, ...]:
+    def dates(self, m: dict, key: Key, path: str) -> tuple[date, ...]:
         out = []
-        for where, item in self.items(m.get(key), _join(path, key)):
+        for where, item in self.items(m[key.name], _join(path, key.name)):
             if isinstance(item, datetime):
                 self.problem(where, f"expected a date (YYYY-MM-DD), got an instant {item.isoformat()}")
             elif isinstance(item, date):
@@ -356,7 +355,7 @@ class Validator:
         where = _join(path, key)
         given = self.mapping(m[key], where, PRIORITIES)
         for priority, value in (given or {}).items():
-            number = self.integer(given, priority, where)
+            number = self.integer(value, _join(where, priority), None, None)
             if number is not None and number > 0:
                 out[priority] = number
         return out
@@ -382,113 +381,91 @@ class Validator:
         if fmt != FORMAT:
             self.problem("format", f"{fmt!r} is not supported; this program reads {FORMAT!r} bundles")
             return None
-        top = self.mapping(data, "", _TOP_KEYS, ("format", "msp"))
+        top = self.record(data, "", shape.BUNDLE)
         if top is None:
             return None
         msp = self.msp(top.get("msp"), "msp") if "msp" in top else None
         msp_zone = msp.timezone if msp is not None else None
 
-        technicians = []
         tech_seen: dict[str, str] = {}
-        for where, item in self.items(top.get("technicians"), "technicians"):
-            technician = self.technician(item, where, msp_zone, tech_seen)
-            if technician is not None:
-                technicians.append(technician)
+        technicians = self.each(top, "technicians", "", self.technician, msp_zone, tech_seen)
         self.tech_ids = set(tech_seen)
-
-        rotations = []
-        rotation_seen: dict[str, str] = {}
-        for where, item in self.items(top.get("rotations"), "rotations"):
-            rotation = self.rotation(item, where, msp_zone, rotation_seen, technicians)
-            if rotation is not None:
-                rotations.append(rotation)
-
-        overrides = []
-        for where, item in self.items(top.get("overrides"), "overrides"):
-            override = self.override(item, where, msp_zone)
-            if override is not None:
-                overrides.append(override)
-
-        clients = []
-        client_seen: dict[str, str] = {}
-        for where, item in self.items(top.get("clients"), "clients"):
-            client = self.client(item, where, client_seen)
-            if client is not None:
-                clients.append(client)
-
+        rotations = self.each(top, "rotations", "", self.rotation, msp_zone, {}, technicians)
+        overrides = self.each(top, "overrides", "", self.override, msp_zone)
+        clients = self.each(top, "clients", "", self.client, {})
         if msp is None:
             return None
         return Environment(
             msp=msp,
-            technicians=tuple(technicians),
-            rotations=tuple(rotations),
-            overrides=tuple(overrides),
-            clients=tuple(clients),
+            technicians=technicians,
+            rotations=rotations,
+            overrides=overrides,
+            clients=clients,
         )
 
+    def each(self, m: dict, key: str, path: str, read, *context) -> tuple:
+        """The records listed under ``key``, each read by ``read(item, its path, *context)``;
+        those that cannot be read at all are left out (their problems are reported)."""
+        out = []
+        for where, item in self.items(m.get(key), _join(path, key)):
+            value = read(item, where, *context)
+            if value is not None:
+                out.append(value)
+        return tuple(out)
+
     def msp(self, value: object, path: str) -> Msp | None:
-        m = self.mapping(value, path, _MSP_KEYS, ("name", "timezone"))
+        m = self.record(value, path, shape.MSP)
         if m is None:
             return None
-        tz = self.timezone(m, "timezone", path)
-        msp = Msp(
-            name=self.text(m, "name", path, required=True) or "",
-            timezone=tz or "",
-            holidays=self.dates(m, "holidays", path),
-        )
+        f = self.fields(m, shape.MSP, path)
+        tz = f["timezone"]
+        msp = Msp(name=f["name"] or "", timezone=tz or "", holidays=f["holidays"])
         return msp if tz else None
 
     def technician(self, value: object, path: str, msp_zone: str | None, seen: dict[str, str]) -> Technician | None:
-        m = self.mapping(value, path, _TECH_KEYS, ("id", "name", "level"))
+        m = self.record(value, path, shape.TECHNICIAN)
         if m is None:
             return None
-        tech_id = self.slug(m, "id", path)
-        self.unique(seen, tech_id, _join(path, "id"), "technician")
-        name = self.text(m, "name", path, required=True) or ""
-        level = self.integer(m, "level", path, TECH_LEVELS) or 0
-        phones = self.text_list(m, "phones", path)
-        email = self.text(m, "email", path)
-        roles = self.choices(m, "roles", path, ROLES, "role") if "roles" in m else ("dispatcher",)
-        leave = []
-        for where, item in self.items(m.get("unavailable"), _join(path, "unavailable")):
-            span = self.mapping(item, where, _SPAN_KEYS, ("from", "to"))
-            if span is None:
-                continue
-            start, end = self.span(span, where, msp_zone)
-            reason = self.text(span, "reason", where, default="") or ""
-            leave.append(Unavailability(start=start, end=end, reason=reason))  # type: ignore[arg-type]
+        f = self.fields(m, shape.TECHNICIAN, path)
+        self.unique(seen, f["id"], _join(path, "id"), "technician")
         return Technician(
-            id=tech_id or "",
-            name=name,
-            level=level,
-            phones=phones,
-            email=email,
-            roles=roles,
-            unavailable=tuple(leave),
-            active=self.boolean(m, "active", path, True),
+            id=f["id"] or "",
+            name=f["name"] or "",
+            level=f["level"] or 0,
+            phones=f["phones"],
+            email=f["email"],
+            roles=f["roles"],
+            unavailable=self.each(m, "unavailable", path, self.leave, msp_zone),
+            active=f["active"],
         )
+
+    def leave(self, value: object, path: str, msp_zone: str | None) -> Unavailability | None:
+        m = self.record(value, path, shape.SPAN)
+        if m is None:
+            return None
+        start, end = self.span(m, path, msp_zone)
+        return Unavailability(start=start, end=end, reason=self.fields(m, shape.SPAN, path)["reason"])  # type: ignore[arg-type]
 
     def rotation(
         self, value: object, path: str, msp_zone: str | None, seen: dict[str, str], technicians: Sequence[Technician]
     ) -> Rotation | None:
-        m = self.mapping(value, path, _ROTATION_KEYS, ("id", "name", "level"))
+        m = self.record(value, path, shape.ROTATION)
         if m is None:
             return None
-        rotation_id = self.slug(m, "id", path)
+        f = self.fields(m, shape.ROTATION, path)
+        rotation_id = f["id"]
         self.unique(seen, rotation_id, _join(path, "id"), "rotation")
-        name = self.text(m, "name", path, required=True) or ""
-        level = self.integer(m, "level", path, TECH_LEVELS) or 0
-        tz = self.timezone(m, "timezone", path, default=msp_zone)
+        tz = f["timezone"] if "timezone" in m else msp_zone
         if rotation_id is not None:
             self.rotation_zones.setdefault(rotation_id, tz)
-        rotation = Rotation(id=rotation_id or "", name=name, level=level, timezone=tz or "")
+        rotation = Rotation(id=rotation_id or "", name=f["name"] or "", level=f["level"] or 0, timezone=tz or "",
+                            active=f["active"])
         if "ical" in m:
             for key in ("start", "length", "members"):
                 if key in m:
                     self.problem(_join(path, key), "not allowed with ical (the calendar gives the schedule)")
-            active = self.window(m["active"], _join(path, "active")) if "active" in m else None
             calendar = self.calendar(m["ical"], _join(path, "ical"), tz, technicians)
-            return replace(rotation, active=active, calendar=calendar)
+            return replace(rotation, calendar=calendar)
         start = None
         if "start" not in m:
             self.problem(_join(path, "start"), "missing (required unless ical is given)")
@@ -501,7 +478,6 @@ class Validator:
             self.problem(_join(path, "length"), "missing (required unless ical is given)")
         else:
             length = self.length(m["length"], _join(path, "length"))
-        active = self.window(m["active"], _join(path, "active")) if "active" in m else None
         members = []
         member_path = _join(path, "members")
         for where, item in self.items(m.get("members"), member_path):
@@ -513,7 +489,7 @@ class Validator:
                 members.append(item)
         if m.get("members", []) == []:
             self.problem(member_path, "a rotation needs at least one member (or an ical file)")
-        return replace(rotation, start=start, length=length, active=active, members=tuple(members))
+        return replace(rotation, start=start, length=length, members=tuple(members))
 
     def length(self, value: object, where: str) -> Length | None:
         match = _LENGTH.match(value) if isinstance(value, str) else None
@@ -527,15 +503,15 @@ class Validator:
         if not isinstance(value, str) or not value.strip():
             self.problem(where, f"expected the path of an iCalendar file, got {_kind(value)}")
             return None
-        if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute():
-            self.problem(where, f"{value!r} must be a path relative to the bundle file")
+        file = self.inside(value, where)
+        if file is None:
             return None
-        file = self.base_dir / value
         try:
+            if not file.is_file():
+                self.problem(where, f"cannot read {value!r}: it is not a regular file" if file.exists()
+                             else f"cannot read {value!r}: no such file (looked for {self.base_dir / value})")
+                return None
             content = file.read_bytes().decode("utf-8-sig")
-        except FileNotFoundError:
-            self.problem(where, f"cannot read {value!r}: no such file (looked for {file})")
-            return None
         except OSError as exc:
             self.problem(where, f"cannot read {value!r}: {exc.strerror or exc}")
             return None
@@ -551,8 +527,29 @@ class Validator:
                 self.problem(where, f"{value}: {line}")
             return None
 
+    def inside(self, value: str, where: str) -> Path | None:
+        """The file a bundle path names, when it stays inside the bundle's folder: relative, without
+        ``..``, and not leading out through a symbolic link (export writes the file back there)."""
+        if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute() or PureWindowsPath(value).drive:
+            self.problem(where, f"{value!r} must be a path relative to the bundle file")
+            return None
+        if ".." in PurePosixPath(value).parts or ".." in PureWindowsPath(value).parts:
+            self.problem(where, f"{value!r} climbs out of the bundle's folder ('..'); keep the file in that folder or below it")
+            return None
+        file = self.base_dir / value
+        try:
+            folder = self.base_dir.resolve()
+            leads_out = not file.resolve().is_relative_to(folder)
+        except (OSError, RuntimeError):  # a loop of links
+            leads_out = True
+        if leads_out:
+            self.problem(where, f"{value!r} leads out of the bundle's folder through a symbolic link; "
+                                "keep the file itself in that folder or below it")
+            return None
+        return file
+
     def override(self, value: object, path: str, msp_zone: str | None) -> Override | None:
-        m = self.mapping(value, path, _OVERRIDE_KEYS, ("rotation", "tech", "from", "to"))
+        m = self.record(value, path, shape.OVERRIDE)
         if m is None:
             return None
         rotation_id = m.get("rotation")
@@ -571,27 +568,17 @@ class Validator:
             tech=tech if isinstance(tech, str) else "",
             start=start,  # type: ignore[arg-type]
             end=end,  # type: ignore[arg-type]
-            reason=self.text(m, "reason", path, default="") or "",
+            reason=self.fields(m, shape.OVERRIDE, path)["reason"],
         )
 
     def client(self, value: object, path: str, seen: dict[str, str]) -> Client | None:
-        m = self.mapping(value, path, _CLIENT_KEYS, ("id", "name", "timezone"))
+        m = self.record(value, path, shape.CLIENT)
         if m is None:
             return None
-        client_id = self.slug(m, "id", path)
+        f = self.fields(m, shape.CLIENT, path)
+        client_id = f["id"]
         self.unique(seen, client_id, _join(path, "id"), "client")
-        name = self.text(m, "name", path, required=True) or ""
-        industry = "other"
-        if "industry" in m:
-            industry = self.choice(m["industry"], _join(path, "industry"), INDUSTRIES, "industry") or "other"
-        tz = self.timezone(m, "timezone", path) or ""
-        phones = self.text_list(m, "phones", path)
-        holidays = self.dates(m, "holidays", path)
-        contacts = []
-        for where, item in self.items(m.get("contacts"), _join(path, "contacts")):
-            contact = self.contact(item, where)
-            if contact is not None:
-                contacts.append(contact)
+        contacts = self.each(m, "contacts", path, self.contact)
 
         # System ids first, so depends_on and emergency rules may name any system of the client.
         raw_systems = self.items(m.get("systems"), _join(path, "systems"))
@@ -606,40 +593,32 @@ class Validator:
             system = self.system(item, where, system_ids, client_id, seen_systems, runbook_ids)
             if system is not None:
                 systems.append(system)
-        runbooks = self.runbooks(m, path, runbook_ids)
         return Client(
             id=client_id or "",
-            name=name,
-            timezone=tz,
-            industry=industry,
-            phones=phones,
-            holidays=holidays,
-            contacts=tuple(contacts),
+            name=f["name"] or "",
+            timezone=f["timezone"] or "",
+            industry=f["industry"],
+            phones=f["phones"],
+            holidays=f["holidays"],
+            contacts=contacts,
             agreement=agreement,
             systems=tuple(systems),
-            runbooks=runbooks,
+            runbooks=self.each(m, "runbooks", path, self.runbook, runbook_ids),
         )
 
     def contact(self, value: object, path: str) -> Contact | None:
-        m = self.mapping(value, path, _CONTACT_KEYS, ("name",))
+        m = self.record(value, path, shape.CONTACT)
         if m is None:
             return None
-        return Contact(
-            name=self.text(m, "name", path, required=True) or "",
-            phone=self.text(m, "phone", path),
-            email=self.text(m, "email", path),
-            role=self.text(m, "role", path),
-            may_authorize=self.boolean(m, "may_authorize", path, False),
-        )
+        f = self.fields(m, shape.CONTACT, path)
+        return Contact(name=f["name"] or "", phone=f["phone"], email=f["email"], role=f["role"],
+                       may_authorize=f["may_authorize"])
 
     def agreement(self, value: object, path: str, system_ids: set[str], client_id: str | None) -> Agreement | None:
-        m = self.mapping(value, path, _AGREEMENT_KEYS)
+        m = self.record(value, path, shape.AGREEMENT)
         if m is None:
             return None
-        plan = self.text(m, "plan", path, default="") or ""
-        business_hours = Agreement().business_hours
-        if "business_hours" in m:
-            business_hours = self.window(m["business_hours"], _join(path, "business_hours")) or business_hours
+        f = self.fields(m, shape.AGREEMENT, path)
         coverage = dict(DEFAULT_COVERAGE)
         if "coverage" in m:
             coverage_path = _join(path, "coverage")
@@ -668,20 +647,15 @@ class Validator:
                         self.problem(where, f"expected always, business, emergency, never or a window expression, got {_kind(rule)}")
         emergency = DEFAULT_EMERGENCY
         if "emergency" in m:
-            rules = []
-            for where, item in self.items(m["emergency"], _join(path, "emergency")):
-                rule = self.emergency_rule(item, where, system_ids, client_id)
-                if rule is not None:
-                    rules.append(rule)
-            emergency = tuple(rules)
+            emergency = self.each(m, "emergency", path, self.emergency_rule, system_ids, client_id)
         return Agreement(
-            plan=plan,
-            business_hours=business_hours,
+            plan=f["plan"],
+            business_hours=f["business_hours"],
             coverage=coverage,
             response_minutes=self.minutes(m, "response_minutes", path, DEFAULT_RESPONSE_MINUTES),
             ack_minutes=self.minutes(m, "ack_minutes", path, DEFAULT_ACK_MINUTES),
             emergency=emergency,
-            notes=self.text(m, "notes", path, default="") or "",
+            notes=f["notes"],
         )
 
     def coverage_level(self, key: object, path: str) -> int | None:
@@ -697,24 +671,24 @@ class Validator:
         return level
 
     def emergency_rule(self, value: object, path: str, system_ids: set[str], client_id: str | None) -> EmergencyRule | None:
-        m = self.mapping(value, path, _RULE_KEYS)
+        m = self.record(value, path, shape.RULE)
         if m is None:
             return None
         systems = None
         if "systems" in m:
-            systems = []
-            for where, item in self.items(m["systems"], _join(path, "systems")):
-                if not isinstance(item, str) or item not in system_ids:
-                    self.problem(where, f"no system {item!r} in client {client_id!r}")
-                else:
-                    systems.append(item)
-            systems = tuple(systems)
-        return EmergencyRule(
-            systems=systems,
-            criticality=self.choices(m, "criticality", path, CRITICALITIES, "criticality") if "criticality" in m else None,
-            impact=self.choices(m, "impact", path, IMPACTS, "impact") if "impact" in m else None,
-            keywords=self.text_list(m, "keywords", path) if "keywords" in m else None,
-        )
+            systems = tuple(self.references(m, "systems", path, system_ids, client_id))
+        f = self.fields(m, shape.RULE, path)
+        return EmergencyRule(systems=systems, criticality=f["criticality"], impact=f["impact"], keywords=f["keywords"])
+
+    def references(self, m: dict, key: str, path: str, system_ids: set[str], client_id: str | None) -> list[str]:
+        """The systems listed under ``key`` that the client has; each other one is a problem."""
+        out = []
+        for where, item in self.items(m.get(key), _join(path, key)):
+            if not isinstance(item, str) or item not in system_ids:
+                self.problem(where, f"no system {item!r} in client {client_id!r}")
+            else:
+                out.append(item)
+        return out
 
     def system(
         self,
@@ -725,73 +699,57 @@ class Validator:
         seen: dict[str, str],
         runbook_ids: dict[str, str],
     ) -> System | None:
-        m = self.mapping(value, path, _SYSTEM_KEYS, ("id", "name"))
+        m = self.record(value, path, shape.SYSTEM)
         if m is None:
             return None
-        system_id = self.slug(m, "id", path)
+        f = self.fields(m, shape.SYSTEM, path)
+        system_id = f["id"]
         self.unique(seen, system_id, _join(path, "id"), "system")
-        name = self.text(m, "name", path, required=True) or ""
-        criticality = "normal"
-        if "criticality" in m:
-            criticality = self.choice(m["criticality"], _join(path, "criticality"), CRITICALITIES, "criticality") or "normal"
-        fix_level = self.integer(m, "fix_level", path, LEVELS, default=2) or 2
-        depends_on = []
-        for where, item in self.items(m.get("depends_on"), _join(path, "depends_on")):
-            if not isinstance(item, str) or item not in system_ids:
-                self.problem(where, f"no system {item!r} in client {client_id!r}")
-            else:
-                depends_on.append(item)
-        experts = []
-        for where, item in self.items(m.get("experts"), _join(path, "experts")):
-            expert = self.mapping(item, where, _EXPERT_KEYS, ("tech", "role"))
-            if expert is None:
-                continue
-            tech = expert.get("tech")
-            if "tech" in expert and (not isinstance(tech, str) or tech not in self.tech_ids):
-                self.problem(_join(where, "tech"), f"no technician {tech!r}")
-            role = self.choice(expert["role"], _join(where, "role"), EXPERT_ROLES, "expert role") if "role" in expert else None
-            experts.append(Expert(tech=tech if isinstance(tech, str) else "", role=role or ""))
+        depends_on = self.references(m, "depends_on", path, system_ids, client_id)
         vendor = None
         if "vendor" in m:
-            v = self.mapping(m["vendor"], _join(path, "vendor"), _VENDOR_KEYS)
+            v = self.record(m["vendor"], _join(path, "vendor"), shape.VENDOR)
             if v is not None:
-                where = _join(path, "vendor")
-                vendor = Vendor(*(self.text(v, key, where) for key in _VENDOR_KEYS))
+                vendor = Vendor(**self.fields(v, shape.VENDOR, _join(path, "vendor")))
         return System(
             id=system_id or "",
-            name=name,
-            criticality=criticality,
-            fix_level=fix_level,
+            name=f["name"] or "",
+            criticality=f["criticality"],
+            fix_level=f["fix_level"] or 2,
             depends_on=tuple(depends_on),
-            experts=tuple(experts),
+            experts=self.each(m, "experts", path, self.expert),
             vendor=vendor,
-            notes=self.text(m, "notes", path, default="") or "",
-            runbooks=self.runbooks(m, path, runbook_ids),
+            notes=f["notes"],
+            runbooks=self.each(m, "runbooks", path, self.runbook, runbook_ids),
         )
 
-    def runbooks(self, owner: dict, path: str, seen: dict[str, str]) -> tuple[Runbook, ...]:
-        out = []
-        for where, item in self.items(owner.get("runbooks"), _join(path, "runbooks")):
-            m = self.mapping(item, where, _RUNBOOK_KEYS, ("id", "title", "level"))
-            if m is None:
-                continue
-            runbook_id = self.slug(m, "id", where)
-            self.unique(seen, runbook_id, _join(where, "id"), "runbook")
-            title = self.text(m, "title", where, required=True) or ""
-            level = self.integer(m, "level", where, LEVELS) or 0
-            review_days = self.integer(m, "review_days", where)
-            body = self.text(m, "body", where, default="") or ""
-            for key, text in (("title", title), ("body", body)):
-                warning = secret_warning(_join(where, key), text)
-                if warning:
-                    self.warnings.append(warning)
-            out.append(
-                Runbook(
-                    id=runbook_id or "",
-                    title=title,
-                    level=level,
-                    body=body,
-                    review_days=review_days,
-                )
-            )
-        return tuple(out)
+    def expert(self, value: object, path: str) -> Expert | None:
+        m = self.record(value, path, shape.EXPERT)
+        if m is None:
+            return None
+        tech = m.get("tech")
+        if "tech" in m and (not isinstance(tech, str) or tech not in self.tech_ids):
+            self.problem(_join(path, "tech"), f"no technician {tech!r}")
+        role = self.fields(m, shape.EXPERT, path)["role"]
+        return Expert(tech=tech if isinstance(tech, str) else "", role=role or "")
+
+    def runbook(self, value: object, path: str, seen: dict[str, str]) -> Runbook | None:
+        m = self.record(value, path, shape.RUNBOOK)
+        if m is None:
+            return None
+        f = self.fields(m, shape.RUNBOOK, path)
+        self.unique(seen, f["id"], _join(path, "id"), "runbook")
+        for key in ("title", "body"):
+            warning = secret_warning(_join(path, key), f[key] or "")
+            if warning:
+                self.warnings.append(warning)
+        return Runbook(id=f["id"] or "", title=f["title"] or "", level=f["level"] or 0, body=f["body"],
+                       review_days=f["review_days"])
+
+
+# the plain kinds of :mod:`.shape`, and those of lists, with the method that reads them
+_READERS = {
+    shape.Text: Validator.text, shape.Id: Validator.slug, shape.Whole: Validator.whole, shape.Flag: Validator.boolean,
+    shape.Choice: Validator.one_of, shape.Zone: Validator.timezone, shape.Window: Validator.window_key,
+}
+_LIST_READERS = {shape.Text: Validator.text_list, shape.Day: Validator.dates, shape.Choice: Validator.choices}
