@@ -45,7 +45,7 @@ class OtherWindows(QObject):
         return self._show("schedules", lambda: ScheduleWindow(self.context, self.window))
 
     def open_runbook_care(self) -> QWidget:
-        from dispatch_app.ui.care import RunbookCareWindow
+        from dispatch_app.ui.care.window import RunbookCareWindow
 
         return self._show("runbook_care", lambda: RunbookCareWindow(self.context, self.window))
 
