@@ -205,10 +205,11 @@ class Key:
     required: bool = False
     default: Any = _ABSENT
     help: str = ""
+    written_empty: bool = False  # written even when empty (an empty list says what absence does not)
 
     @property
     def empty_by_default(self) -> bool:
-        return self.default is _ABSENT or self.default in ("", [], None)
+        return not self.written_empty and (self.default is _ABSENT or self.default in ("", [], None))
 
 
 @dataclass(frozen=True)
@@ -316,11 +317,12 @@ CONTACT = Record("contact", (
     Key("may_authorize", Flag(), default=False),
 ))
 
+_ANY = "absent: any; every condition given must hold"
 RULE = Record("emergency_rule", (
-    Key("systems", ListOf(Reference("system"))),
-    Key("criticality", ListOf(Choice(CRITICALITIES, "criticality"))),
-    Key("impact", ListOf(Choice(IMPACTS, "impact"))),
-    Key("keywords", TEXTS),
+    Key("systems", ListOf(Reference("system")), help=_ANY, written_empty=True),
+    Key("criticality", ListOf(Choice(CRITICALITIES, "criticality")), help=_ANY, written_empty=True),
+    Key("impact", ListOf(Choice(IMPACTS, "impact")), help=_ANY, written_empty=True),
+    Key("keywords", TEXTS, help=_ANY, written_empty=True),
 ))
 
 AGREEMENT = Record("agreement", (
@@ -381,10 +383,10 @@ CLIENT = Record("client", (
 BUNDLE = Record("bundle", (
     Key("format", Exactly(FORMAT), required=True),
     Key("msp", MSP, required=True),
-    Key("technicians", ListOf(TECHNICIAN), default=[]),
-    Key("rotations", ListOf(ROTATION), default=[]),
-    Key("overrides", ListOf(OVERRIDE), default=[]),
-    Key("clients", ListOf(CLIENT), default=[]),
+    Key("technicians", ListOf(TECHNICIAN), default=[], written_empty=True),
+    Key("rotations", ListOf(ROTATION), default=[], written_empty=True),
+    Key("overrides", ListOf(OVERRIDE), default=[], written_empty=True),
+    Key("clients", ListOf(CLIENT), default=[], written_empty=True),
 ))
 
 RECORDS = (BUNDLE, MSP, TECHNICIAN, SPAN, ROTATION, OVERRIDE, CLIENT, CONTACT, AGREEMENT, RULE, SYSTEM, EXPERT,
@@ -420,3 +422,15 @@ def json_schema() -> dict:
     schema.update(BUNDLE.definition())
     schema["definitions"] = {record.name: record.definition() for record in RECORDS if record is not BUNDLE}
     return schema
+
+
+def schema_text() -> str:
+    """The JSON Schema as the kept file holds it (``resources/schema/``): indented, one final newline."""
+    import json
+
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+MODELINE = f"# yaml-language-server: $schema={SCHEMA_FILE}\n"
+"""The first line of an exported YAML bundle: editors with the YAML language server read the
+schema from the file of that name beside the bundle (``dispatch-app schema -o``)."""

@@ -1,7 +1,8 @@
 """Write an environment as a bundle (BUNDLE.md), the inverse of :mod:`.reader`.
 
 Every value is written explicitly (defaults included, except empty texts and lists and
-absent optional values), keys in the order of BUNDLE.md, so ``parse(write(env)) == env``.
+absent optional values), keys in the order :mod:`.shape` declares (BUNDLE.md's), so
+``parse(write(env)) == env``.
 Leave and override instants carry the offset of their owning zone (the MSP's, the
 rotation's): exact and readable (``2026-12-20T00:00:00-06:00``). A rotation's start is its
 naive local wall clock. iCalendar rotations are written back as files beside the bundle,
@@ -20,7 +21,8 @@ from ..domain.localtime import to_local, zone
 from ..files import write_file
 from ..domain.model import PRIORITIES, Agreement, Client, EmergencyRule, Environment, Rotation, Runbook, System
 from .reader import SUFFIXES, BundleError
-from .validate import FORMAT
+from . import shape
+from .shape import FORMAT, written
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter when present: faster
@@ -62,134 +64,104 @@ def _wall_clock(value: datetime) -> str:
     return value.isoformat(timespec=spec)
 
 
-def _put(out: dict, key: str, value: Any) -> None:
-    """Set ``key`` unless the value is absent or empty (the reader's default then)."""
-    if value is None or value == "" or value == () or value == []:
-        return
-    out[key] = value
-
-
 def _dates(days: tuple[date, ...]) -> list[str]:
     return [d.isoformat() for d in days]
 
 
 def _runbook(runbook: Runbook) -> dict:
-    out: dict = {"id": runbook.id, "title": runbook.title, "level": runbook.level}
-    _put(out, "review_days", runbook.review_days)
-    _put(out, "body", runbook.body)
-    return out
+    return written(shape.RUNBOOK, {"id": runbook.id, "title": runbook.title, "level": runbook.level,
+                                   "review_days": runbook.review_days, "body": runbook.body})
 
 
 def _rule(rule: EmergencyRule) -> dict:
-    out: dict = {}
-    for key in ("systems", "criticality", "impact", "keywords"):
-        value = getattr(rule, key)
-        if value is not None:
-            out[key] = list(value)
-    return out
+    return written(shape.RULE, {key: list(value) if (value := getattr(rule, key)) is not None else None
+                                for key in shape.RULE.names})
 
 
 def _agreement(agreement: Agreement) -> dict:
-    out: dict = {}
-    _put(out, "plan", agreement.plan)
-    out["business_hours"] = agreement.business_hours
-    out["coverage"] = {level: agreement.coverage[level] for level in sorted(agreement.coverage)}
-    out["response_minutes"] = {p: agreement.response_minutes[p] for p in PRIORITIES if p in agreement.response_minutes}
-    out["ack_minutes"] = {p: agreement.ack_minutes[p] for p in PRIORITIES if p in agreement.ack_minutes}
-    out["emergency"] = [_rule(rule) for rule in agreement.emergency]
-    _put(out, "notes", agreement.notes)
-    return out
+    return written(shape.AGREEMENT, {
+        "plan": agreement.plan,
+        "business_hours": agreement.business_hours,
+        "coverage": {level: agreement.coverage[level] for level in sorted(agreement.coverage)},
+        "response_minutes": {p: agreement.response_minutes[p] for p in PRIORITIES if p in agreement.response_minutes},
+        "ack_minutes": {p: agreement.ack_minutes[p] for p in PRIORITIES if p in agreement.ack_minutes},
+        "emergency": [_rule(rule) for rule in agreement.emergency],
+        "notes": agreement.notes,
+    })
 
 
 def _system(system: System) -> dict:
-    out: dict = {"id": system.id, "name": system.name, "criticality": system.criticality, "fix_level": system.fix_level}
-    _put(out, "depends_on", list(system.depends_on))
-    _put(out, "experts", [{"tech": e.tech, "role": e.role} for e in system.experts])
+    vendor = None
     if system.vendor is not None:
-        vendor: dict = {}
-        for key in ("name", "phone", "hours", "contract"):
-            _put(vendor, key, getattr(system.vendor, key))
-        out["vendor"] = vendor
-    _put(out, "notes", system.notes)
-    _put(out, "runbooks", [_runbook(r) for r in system.runbooks])
-    return out
+        vendor = written(shape.VENDOR, {key: getattr(system.vendor, key) for key in shape.VENDOR.names})
+    return written(shape.SYSTEM, {
+        "id": system.id, "name": system.name, "criticality": system.criticality, "fix_level": system.fix_level,
+        "depends_on": list(system.depends_on),
+        "experts": [written(shape.EXPERT, {"tech": e.tech, "role": e.role}) for e in system.experts],
+        "vendor": vendor, "notes": system.notes, "runbooks": [_runbook(r) for r in system.runbooks],
+    })
 
 
 def _client(client: Client) -> dict:
-    out: dict = {"id": client.id, "name": client.name, "industry": client.industry, "timezone": client.timezone}
-    _put(out, "phones", list(client.phones))
-    _put(out, "holidays", _dates(client.holidays))
-    contacts = []
-    for contact in client.contacts:
-        entry: dict = {"name": contact.name}
-        for key in ("phone", "email", "role"):
-            _put(entry, key, getattr(contact, key))
-        entry["may_authorize"] = contact.may_authorize
-        contacts.append(entry)
-    _put(out, "contacts", contacts)
-    out["agreement"] = _agreement(client.agreement)
-    _put(out, "systems", [_system(s) for s in client.systems])
-    _put(out, "runbooks", [_runbook(r) for r in client.runbooks])
-    return out
+    contacts = [written(shape.CONTACT, {"name": c.name, "phone": c.phone, "email": c.email, "role": c.role,
+                                        "may_authorize": c.may_authorize}) for c in client.contacts]
+    return written(shape.CLIENT, {
+        "id": client.id, "name": client.name, "industry": client.industry, "timezone": client.timezone,
+        "phones": list(client.phones), "holidays": _dates(client.holidays), "contacts": contacts,
+        "agreement": _agreement(client.agreement), "systems": [_system(s) for s in client.systems],
+        "runbooks": [_runbook(r) for r in client.runbooks],
+    })
 
 
 def _rotation(rotation: Rotation) -> dict:
-    out: dict = {"id": rotation.id, "name": rotation.name, "level": rotation.level, "timezone": rotation.timezone}
+    values: dict = {"id": rotation.id, "name": rotation.name, "level": rotation.level, "timezone": rotation.timezone,
+                    "active": rotation.active}
     if rotation.calendar is not None:
-        _put(out, "active", rotation.active)
-        out["ical"] = rotation.calendar.source
-        return out
+        values["ical"] = rotation.calendar.source
+        return written(shape.ROTATION, values)
     if rotation.start is not None:
         start = rotation.start
         if start.tzinfo is not None:
             start = to_local(start, rotation.timezone)
-        out["start"] = _wall_clock(start)
+        values["start"] = _wall_clock(start)
     if rotation.length is not None:
-        out["length"] = str(rotation.length)
-    _put(out, "active", rotation.active)
-    out["members"] = list(rotation.members)
-    return out
+        values["length"] = str(rotation.length)
+    values["members"] = list(rotation.members)
+    return written(shape.ROTATION, values)
+
+
+def _span(record: shape.Record, values: dict, start: datetime, end: datetime, tz: str) -> dict:
+    return written(record, {**values, "from": _local_instant(start, tz), "to": _local_instant(end, tz)})
 
 
 def environment_to_data(env: Environment) -> dict:
-    """The bundle structure of ``env`` (coverage keys as numbers; JSON writes them as text)."""
-    msp: dict = {"name": env.msp.name, "timezone": env.msp.timezone}
-    _put(msp, "holidays", _dates(env.msp.holidays))
-    technicians = []
-    for tech in env.technicians:
-        entry: dict = {"id": tech.id, "name": tech.name, "level": tech.level}
-        _put(entry, "phones", list(tech.phones))
-        _put(entry, "email", tech.email)
-        entry["roles"] = list(tech.roles)
-        leave = []
-        for span in tech.unavailable:
-            item = {"from": _local_instant(span.start, env.msp.timezone), "to": _local_instant(span.end, env.msp.timezone)}
-            _put(item, "reason", span.reason)
-            leave.append(item)
-        _put(entry, "unavailable", leave)
-        if not tech.active:
-            entry["active"] = False
-        technicians.append(entry)
+    """The bundle structure of ``env`` (coverage keys as numbers; JSON writes them as text).
+    Each record's keys come in the order :mod:`.shape` declares them."""
+    msp_zone = env.msp.timezone
+    technicians = [
+        written(shape.TECHNICIAN, {
+            "id": tech.id, "name": tech.name, "level": tech.level, "phones": list(tech.phones), "email": tech.email,
+            "roles": list(tech.roles),
+            "unavailable": [_span(shape.SPAN, {"reason": span.reason}, span.start, span.end, msp_zone)
+                            for span in tech.unavailable],
+            "active": None if tech.active else False,
+        })
+        for tech in env.technicians
+    ]
     zones = {r.id: r.timezone for r in env.rotations}
-    overrides = []
-    for override in env.overrides:
-        tz = zones.get(override.rotation, env.msp.timezone)
-        item = {
-            "rotation": override.rotation,
-            "tech": override.tech,
-            "from": _local_instant(override.start, tz),
-            "to": _local_instant(override.end, tz),
-        }
-        _put(item, "reason", override.reason)
-        overrides.append(item)
-    return {
+    overrides = [
+        _span(shape.OVERRIDE, {"rotation": o.rotation, "tech": o.tech, "reason": o.reason}, o.start, o.end,
+              zones.get(o.rotation, msp_zone))
+        for o in env.overrides
+    ]
+    return written(shape.BUNDLE, {
         "format": FORMAT,
-        "msp": msp,
+        "msp": written(shape.MSP, {"name": env.msp.name, "timezone": msp_zone, "holidays": _dates(env.msp.holidays)}),
         "technicians": technicians,
         "rotations": [_rotation(r) for r in env.rotations],
         "overrides": overrides,
         "clients": [_client(c) for c in env.clients],
-    }
+    })
 
 
 def _json_ready(data: Any) -> Any:
@@ -207,7 +179,8 @@ def bundle_text(env: Environment, suffix: str) -> str:
     if suffix == ".json":
         return json.dumps(_json_ready(data), indent=2, ensure_ascii=False) + "\n"
     if suffix in (".yaml", ".yml"):
-        return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+        return shape.MODELINE + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                                          default_flow_style=False, width=100)
     raise BundleError([f"unknown bundle format {suffix or '(no extension)'!r}; use .json, .yaml or .yml"])
 
 

@@ -24,6 +24,7 @@ from dispatch_app.errors import DispatchError
 COMMANDS = {
     "import": ("environment", "load an environment bundle (BUNDLE.md)"),
     "export": ("environment", "write the current environment as a bundle"),
+    "schema": ("schema", "print the JSON Schema of the bundle format (-o FILE writes it)"),
     "triage": ("triage", "the verdict for a call: handle, escalate or defer"),
     "oncall": ("schedule", "who is on call in each rotation"),
     "gaps": ("schedule", "coverage gaps over a time range"),

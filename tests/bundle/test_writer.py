@@ -66,7 +66,8 @@ def test_large_generated_environment_round_trip(tmp_path):
 def test_yaml_looks_like_the_spec(tmp_path):
     env = read_bundle(NORTHWIND).environment
     text = bundle_text(env, ".yaml")
-    assert text.startswith("format: dispatch-bundle/1\nmsp:\n  name: Northwind IT\n")
+    assert text.startswith("# yaml-language-server: $schema=dispatch-bundle-1.schema.json\n"
+                           "format: dispatch-bundle/1\nmsp:\n  name: Northwind IT\n")
     assert "- from: 2026-12-20T00:00:00-06:00\n" in text
     assert "from: 2026-11-27T17:00:00-06:00\n" in text  # override: rotation time zone offset
     assert "start: 2026-11-02T08:00\n" in text
