@@ -34,6 +34,7 @@ from dispatch_app.domain.model import DEFAULT_RESPONSE_MINUTES, IMPACTS  # noqa:
 from dispatch_app.reports.handoff_markdown import handoff_markdown  # noqa: E402
 from dispatch_app.services import environment, review, shifts  # noqa: E402
 from dispatch_app.services.database import open_database  # noqa: E402
+from dispatch_app.store import chains  # noqa: E402
 from dispatch_app.store.call_rows import CALLS, EVENTS  # noqa: E402
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
@@ -142,6 +143,7 @@ def write_calls(db, rng: random.Random, instants: list[datetime], bundle_data: d
             events.extend(rows)
         with db.session(write=True) as session:
             connection = session.connection()
+            chains.link_bulk(session, calls, events)
             connection.execute(insert(CALLS), calls)
             connection.execute(insert(EVENTS), events)
         events_written += len(events)

@@ -120,6 +120,7 @@ def calls_url(request, tmp_path, tmp_path_factory) -> str:
     engine = create_engine(url, poolclass=NullPool)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {CALL_TABLES} RESTART IDENTITY"))
+        connection.execute(text("UPDATE record_chain SET head_hash = :genesis, entry_count = 0"), {"genesis": "0" * 64})
     engine.dispose()
     return url
 

@@ -128,4 +128,6 @@ def verify(report) -> dict:
     return {"ok": report.ok, "first_break": report.first_break, "breaks": list(report.breaks),
             "broken_chains": report.broken_chains,
             "checked": {"calls": report.calls, "events": report.events, "shifts": report.shifts,
-                        "handoff_records": report.handoff_records}}
+                        "handoff_records": report.handoff_records, "record_entries": report.entries},
+            "problems": list(report.problems), "head": report.head,
+            "anchors": [{"anchor": anchor, "holds": holds} for anchor, holds in report.anchors]}

@@ -35,11 +35,14 @@ def add_arguments(name: str, parser) -> None:
         parser.add_argument("--format", choices=FORMATS, default="md")
         parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (a PDF needs it on a terminal)")
         parser.add_argument("--comment", metavar="TEXT", type=text(NOTE_MAX), help="acknowledge/review: a comment")
+    elif name == "verify":
+        parser.add_argument("--anchor", metavar="HASH:COUNT",
+                            help="prove the record up to this anchor, as a handoff record printed it")
 
 
 def run(args, context) -> int:
     if args.command == "verify":
-        return _verify(context)
+        return _verify(args, context)
     if args.command == "shift":
         return _shift(args, context)
     return _handoff(args, context)
@@ -109,6 +112,9 @@ def _handoff(args, context) -> int:
             context.print_json(shapes.shift(shifts.shift_info(context.db, shift_id)))
         else:
             print(f"handoff of shift {shift_id}: {result.records[0].kind} by {context.as_tech}")
+            anchor = result.records[0].data.get("anchor")
+            if anchor:
+                print(f"record anchor: {anchor}")
         return 0
     if len(target) > 1:
         raise DispatchError("handoff: give one SHIFT_ID, or --from and --to")
@@ -150,13 +156,16 @@ def _write(path: str | None, content: str | bytes) -> None:
     write_file(path, content)
 
 
-def _verify(context) -> int:
-    report = shifts.verify(context.db)
+def _verify(args, context) -> int:
+    report = shifts.verify(context.db, anchor=args.anchor)
     if context.json:
         context.print_json(shapes.verify(report))
     elif report.ok:
         print(f"All chains hold: {report.calls} calls with {report.events} events, "
               f"{report.shifts} shifts with {report.handoff_records} handoff records.")
+        print(f"The record's chain holds: {report.entries} entries, head {report.head}.")
+        for anchor, _ in report.anchors:
+            print(f"Anchor {anchor} holds: the record up to entry {anchor.rsplit(':', 1)[1]} is unchanged.")
     else:
         print(f"BROKEN: {report.first_break}")
         for message in report.breaks[1:]:

@@ -191,6 +191,9 @@ class Handoff:
     notes: tuple[str, ...]
     figures: Figures
     names: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    anchor: str | None = None
+    """The record's chain head (``HASH:COUNT``) at the end of the shift, once it is issued:
+    printed on the record so that ``verify --anchor`` can prove the history up to there."""
 
     def name(self, tech: str | None) -> str:
         if tech is None:
@@ -474,6 +477,7 @@ def handoff_to_dict(handoff: Handoff) -> dict[str, Any]:
         "breaches": [{**line(b.line), "responded_at": format_utc(b.responded_at), "responded_by": b.responded_by,
                       "minutes_late": b.minutes_late} for b in handoff.breaches],
         "notes": list(handoff.notes),
+        "anchor": handoff.anchor,
         "figures": {"received": f.received, "resolved": f.resolved, "open": f.open, "deferred": f.deferred,
                     "escalated": f.escalated, "attempts": f.attempts, "acknowledgements": f.acknowledgements,
                     "breaches": f.breaches, "runbook_changes": f.runbook_changes,
@@ -526,11 +530,13 @@ def note_record_data(text: str) -> dict[str, Any]:
 def issued_data(handoff: Handoff) -> dict[str, Any]:
     """The record as handed over, frozen: later events on its calls do not change it."""
     return {"dispatcher": handoff.shift.dispatcher, "start": format_utc(handoff.shift.start),
-            "end": format_utc(handoff.shift.end), "snapshot": canonical(handoff_to_dict(handoff))}
+            "end": format_utc(handoff.shift.end), "anchor": handoff.anchor,
+            "snapshot": canonical(handoff_to_dict(handoff))}
 
 
-def acknowledged_data(by: str, comment: str | None = None) -> dict[str, Any]:
-    return {"by": by, "comment": comment}
+def acknowledged_data(by: str, comment: str | None = None, *, anchor: str | None = None) -> dict[str, Any]:
+    """The incoming dispatcher took the record over, with the anchor it printed."""
+    return {"by": by, "comment": comment, "anchor": anchor}
 
 
 def reviewed_data(by: str, comment: str | None = None) -> dict[str, Any]:

@@ -571,3 +571,119 @@ def _as_attempt(item: Attempt | CallEvent) -> Attempt | None:
     if item.kind != ATTEMPT:
         return None
     return Attempt(item.data["tech"], item.data["outcome"], item.at, item.data.get("channel") or "phone")
+
+
+# ---------------------------------------------------------------- the record's chain
+
+RECORD_START = GENESIS
+"""The link before the first entry of the record's chain."""
+
+CALL_FACTS = ("client", "system", "impact", "summary", "caller_name", "caller_phone", "contact", "source",
+              "external_id", "received_at", "status", "priority", "priority_override", "priority_override_by",
+              "authorized", "unmatched", "response_due")
+"""The facts of a call its row keeps: every one is chained (the state hash of its last event)
+and all but ``response_due`` also follow from its events (:func:`project_call`)."""
+
+COLUMN_EDITED, RECORD_DELETED, RECORD_INSERTED, REHASHED = (
+    "column edited", "record deleted", "record inserted", "re-hashed against anchor")
+
+BACKDATE_SKEW = timedelta(minutes=5)
+"""How far past the clock an event may be dated (two workstations' clocks disagree a little)."""
+
+
+def call_facts(call: Call) -> dict[str, Any]:
+    """A call's facts as they are hashed (instants as ISO 8601 UTC text)."""
+    facts = {name: getattr(call, name) for name in CALL_FACTS}
+    facts["client"] = call.client
+    facts["received_at"] = format_utc(call.received_at)
+    facts["response_due"] = format_utc(call.response_due)
+    facts["authorized"] = bool(call.authorized)
+    facts["unmatched"] = bool(call.unmatched)
+    return facts
+
+
+def state_hash(facts: Mapping[str, Any]) -> str:
+    """sha256 of a record's facts in canonical form: what the chain holds of a call's row."""
+    return hashlib.sha256(canonical(facts).encode("utf-8")).hexdigest()
+
+
+def project_call(events: Iterable[CallEvent]) -> dict[str, Any]:
+    """The facts of a call that its events say (every one of :data:`CALL_FACTS` but
+    ``response_due``, which triage computed from the environment of the day): what a row must
+    show for each of its columns."""
+    facts: dict[str, Any] = {"status": NEW, "priority": None, "priority_override": None,
+                             "priority_override_by": None, "authorized": False}
+    for event in sorted(events, key=lambda e: e.seq):
+        data = event.data
+        if event.kind == CREATED:
+            for name in ("client", "system", "impact", "summary", "caller_name", "caller_phone", "contact",
+                         "source", "external_id"):
+                facts[name] = data.get(name)
+            facts["unmatched"] = bool(data.get("unmatched"))
+            facts["received_at"] = format_utc(event.at)
+        elif event.kind == ASSIGNED:
+            facts.update(client=data.get("client"), contact=data.get("contact"), system=data.get("system"),
+                         unmatched=False)
+        elif event.kind == PRIORITY:
+            facts["priority"] = data.get("priority")
+            if data.get("override"):
+                facts.update(priority_override=data.get("priority"), priority_override_by=data.get("by"))
+        elif event.kind == STATUS:
+            facts["status"] = data.get("to")
+        elif event.kind == AUTHORIZATION:
+            facts["authorized"] = True
+    return facts
+
+
+def named_tech(kind: str, data: Mapping[str, Any]) -> str | None:
+    """The technician an event's payload names (an attempt's tech, a resolver, an override's
+    author): the store repeats it in a column, so it must follow from the payload."""
+    if kind in (RESOLUTION, PRIORITY):
+        return data.get("by")
+    return data.get("tech")
+
+
+def shift_entry_hash(shift_id: int, dispatcher: str, start: datetime) -> str:
+    """The hash of a shift's own entry in the record's chain: who and from when."""
+    return chain_hash(GENESIS, {"shift_id": shift_id, "dispatcher": dispatcher, "start": instant_text(start)})
+
+
+def link_hash(prev_link: str, position: int, record_hash: str, state: str | None) -> str:
+    """The record's chain: every call event, shift and handoff record in write order, each
+    link the sha256 of the link before, its position, the record's own hash and (for a call
+    event) the state hash of its call after it was written."""
+    return hashlib.sha256(f"{prev_link}{position}:{record_hash}:{state or ''}".encode("ascii")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The record's chain head as printed outside the database: ``HASH:COUNT``."""
+
+    hash: str
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.hash}:{self.count}"
+
+
+def parse_anchor(text: str) -> Anchor:
+    """``HASH:COUNT`` (64 hex digits, a count of 0 or more); ValueError says what is wrong."""
+    value = (text or "").strip()
+    digest, sep, count = value.rpartition(":")
+    if not sep or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest.lower()):
+        raise ValueError(f"anchor {text!r} is not HASH:COUNT (64 hex digits, a colon, a count), "
+                         "as printed at the end of a handoff record")
+    if not count.isdigit() or len(count) > 12:
+        raise ValueError(f"anchor {text!r}: the count after the colon must be a whole number")
+    return Anchor(digest.lower(), int(count))
+
+
+def check_event_time(at: datetime, *, received_at: datetime, now: datetime, label: str = "event") -> None:
+    """Refuses (ValueError) an event dated before its call was received or more than
+    :data:`BACKDATE_SKEW` after ``now``."""
+    if at < received_at:
+        raise ValueError(f"{label} at {format_utc(at)} is before the call was received "
+                         f"({format_utc(received_at)}): history cannot be backdated")
+    if at > now + BACKDATE_SKEW:
+        raise ValueError(f"{label} at {format_utc(at)} is in the future (now is {format_utc(now)}; "
+                         f"at most {int(BACKDATE_SKEW.total_seconds() // 60)} minutes ahead are allowed)")

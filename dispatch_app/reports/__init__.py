@@ -25,6 +25,15 @@ class Section:
     """A narrow table (figures), not stretched to the page's width."""
 
 
+def anchor_line(handoff: Handoff) -> str | None:
+    """The record's chain head at the end of the shift, to keep outside the database (None
+    before the record is issued)."""
+    if not handoff.anchor:
+        return None
+    return (f"Record anchor at the end of the shift: {handoff.anchor} "
+            f"(check with: dispatch-app verify --anchor {handoff.anchor})")
+
+
 def local_time(handoff: Handoff, instant: datetime | None) -> str:
     """``Sat 05:25`` in the record's time zone (a shift spans at most a night or two)."""
     if instant is None:

@@ -9,7 +9,7 @@ from html import escape
 
 from dispatch_app.domain.handoff import Handoff
 
-from . import handoff_sections, shift_line, title
+from . import anchor_line, handoff_sections, shift_line, title
 
 STYLE = """
 @page { size: A4; margin: 15mm; }
@@ -48,5 +48,8 @@ def handoff_html(handoff: Handoff) -> str:
         out.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in handoff.notes) + "</ul>")
     else:
         out.append('<p class="empty">none</p>')
+    anchor = anchor_line(handoff)
+    if anchor is not None:
+        out.append(f'<p class="anchor"><code>{escape(anchor)}</code></p>')
     out.append("</body></html>")
     return "\n".join(out) + "\n"

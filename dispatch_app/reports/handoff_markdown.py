@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dispatch_app.domain.handoff import Handoff
 
-from . import handoff_sections, shift_line, title
+from . import anchor_line, handoff_sections, shift_line, title
 
 
 def _cell(text: str) -> str:
@@ -23,4 +23,7 @@ def handoff_markdown(handoff: Handoff) -> str:
         out.append("")
     out += ["## Dispatcher's notes", ""]
     out += [f"- {_cell(n)}" for n in handoff.notes] or ["_none_"]
+    anchor = anchor_line(handoff)
+    if anchor is not None:
+        out += ["", f"`{anchor}`"]
     return "\n".join(out) + "\n"

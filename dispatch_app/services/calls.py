@@ -34,7 +34,7 @@ import threading
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
@@ -323,6 +323,7 @@ def prepare_call(db: Database, *, actor: str | None, summary: str, at: datetime,
     checks, the caller's match and the triage. ``env`` (holding the client) saves a load, for
     a caller that records many calls at once (the intake); :func:`write_prepared` writes it."""
     summary = _text(inputs.clean_text(summary or "", "summary"), "summary", SUMMARY_MAX)
+    event_time(at)
     impact = check_impact(impact)
     source = _text(inputs.clean_text(source or "phone", "source"), "source", SOURCE_MAX)
     # the intake's limits (services.inputs) for what the command line and the console type too
@@ -482,6 +483,7 @@ def _change(db: Database, *, actor: str | None, call_id: int, at: datetime, acti
             raise NotFound(f"no call {call_id}")
         if guard is not None:
             guard(session)
+        event_time(at, call)
         events = call_rows.load_events(session, call_id)
         try:
             entries, columns = build(call, events, who.id)
@@ -490,6 +492,17 @@ def _change(db: Database, *, actor: str | None, call_id: int, at: datetime, acti
         drafts = [EventDraft(at, who.id, kind, data) for kind, data in entries]
         stored, added = call_rows.append_events(session, call_id, drafts, columns)
     return CallChanged(call_id, stored.status, tuple(added), change, stored)
+
+
+def event_time(at: datetime, call: Call | None = None) -> None:
+    """Refuses an event dated before its call was received, or later than the clock allows
+    (``timeline.BACKDATE_SKEW`` ahead of now): the history cannot be backdated or postdated."""
+    try:
+        tl.check_event_time(at, received_at=call.received_at if call is not None else at,
+                            now=datetime.now(timezone.utc),
+                            label=f"call {call.id}: the event" if call is not None else "the call")
+    except ValueError as error:
+        raise DispatchError(f"--at: {error}") from None
 
 
 def _open(call: Call, doing: str) -> None:

@@ -17,7 +17,7 @@ response dues are the ones kept on the calls.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Sequence
 
@@ -25,7 +25,7 @@ from dispatch_app import store
 from dispatch_app.domain import handoff as rules
 from dispatch_app.domain.handoff import Handoff, HandoffRecord, HandoffRefused, Shift
 from dispatch_app.domain.model import Triage
-from dispatch_app.domain.timeline import Call
+from dispatch_app.domain.timeline import Call, parse_anchor
 from dispatch_app.errors import DispatchError, NotFound
 from dispatch_app.services import inputs, people
 from dispatch_app.services.calls import recorded_triage
@@ -77,6 +77,15 @@ class VerifyReport:
     events: int
     shifts: int
     handoff_records: int
+    problems: tuple[str, ...] = ()
+    """The kind of each break (altered, missing, column edited, record deleted, record inserted,
+    re-hashed against anchor, ...), in the order of ``breaks``."""
+    entries: int = 0
+    """Links of the record's chain (every event, shift and handoff record) checked."""
+    head: str | None = None
+    """The record's chain head, ``HASH:COUNT``."""
+    anchors: tuple[tuple[str, bool], ...] = ()
+    """Each anchor checked (the one given, those issued handoffs printed) and whether it holds."""
 
 
 def _info(shift: shift_rows.StoredShift, records: Sequence[HandoffRecord]) -> ShiftInfo:
@@ -154,6 +163,8 @@ def end_shift(db: Database, *, actor: str | None, at: datetime, shift_id: int | 
         except HandoffRefused as error:
             raise _refused(error) from None
         shift_rows.end_shift(session, shift.id, at)
+        # the record's chain head as the shift ends: printed on the handoff, kept with its issue
+        record = replace(record, anchor=str(chains.head(session)))
         issued = shift_rows.append_record(session, shift.id, at=at, actor=who.id, kind=rules.ISSUED,
                                           data=rules.issued_data(record))
     return ShiftChanged(shift.id, (issued,), change)
@@ -196,8 +207,11 @@ def acknowledge(db: Database, *, actor: str | None, shift_id: int, at: datetime,
                 comment: str | None = None) -> ShiftChanged:
     """The incoming dispatcher (not the one handing over) acknowledges the issued record."""
     who = _named(db, actor, WORK_ROLES, "acknowledging a handoff")
+    with db.session(read_only=True) as session:
+        issued = next((r for r in shift_rows.load_records(session, shift_id) if r.kind == rules.ISSUED), None)
+    anchor = issued.data.get("anchor") if issued is not None else None
     return _append(db, who=who, shift_id=shift_id, at=at, kind=rules.ACKNOWLEDGED,
-                   data=rules.acknowledged_data(who.id, (comment or "").strip() or None))
+                   data=rules.acknowledged_data(who.id, (comment or "").strip() or None, anchor=anchor))
 
 
 def review(db: Database, *, actor: str | None, shift_id: int, at: datetime, comment: str | None = None) -> ShiftChanged:
@@ -238,10 +252,12 @@ def handoff(db: Database, *, at: datetime, shift_id: int | None = None, start: d
             if stored is None:
                 raise NotFound(f"no shift {shift_id}")
             notes = rules.handoff_state(shift_rows.load_records(session, shift_id)).notes
+            issued = next((r for r in shift_rows.load_records(session, shift_id) if r.kind == rules.ISSUED), None)
         until = stored.end if stored.end is not None else at
         if not until > stored.start:
             raise DispatchError(f"shift {shift_id} starts at {stored.start.isoformat()}: nothing to hand over yet")
-        return _build(db, Shift(stored.id, stored.dispatcher, stored.start, stored.end or until), until, notes)
+        built = _build(db, Shift(stored.id, stored.dispatcher, stored.start, stored.end or until), until, notes)
+        return replace(built, anchor=issued.data.get("anchor")) if issued is not None else built
     if start is None or end is None:
         raise DispatchError("handoff: give a SHIFT_ID, or --from and --to")
     if not end > start:
@@ -284,11 +300,22 @@ def _kept(call: Call, at: datetime) -> Triage:
 # ---------------------------------------------------------------- verification
 
 
-def verify(db: Database) -> VerifyReport:
-    """Check every call timeline and every handoff chain against its hashes and its head."""
+def verify(db: Database, *, anchor: str | None = None) -> VerifyReport:
+    """Check every call timeline and every handoff chain against its hashes and its head, the
+    record's chain across them, every call's and shift's columns, and ``anchor`` (``HASH:COUNT``
+    as a handoff printed it) with the anchors the issued handoffs hold (docs/record.md)."""
+    anchors = []
+    if anchor is not None:
+        try:
+            anchors.append(parse_anchor(anchor))
+        except ValueError as error:
+            raise DispatchError(f"--anchor: {error}") from None
     with db.session(read_only=True) as session:
-        report = chains.verify_all(session)
+        report = chains.verify_all(session, anchors)
     messages = tuple(b.message for b in report.breaks)
     return VerifyReport(ok=report.ok, first_break=messages[0] if messages else None, breaks=messages,
                         broken_chains=report.broken_chains, calls=report.calls, events=report.events,
-                        shifts=report.shifts, handoff_records=report.handoff_records)
+                        shifts=report.shifts, handoff_records=report.handoff_records,
+                        problems=tuple(b.problem for b in report.breaks), entries=report.entries,
+                        head=str(report.head) if report.head is not None else None,
+                        anchors=tuple((str(a), holds) for a, holds in report.anchors))

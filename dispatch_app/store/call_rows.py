@@ -18,15 +18,18 @@ from sqlalchemy.orm import Session
 from dispatch_app.domain.timeline import (
     GENESIS,
     OPEN_STATUSES,
-    PRIORITY,
     RESOLUTION,
     Call,
     CallEvent,
     EventDraft,
     ResponseMarks,
+    call_facts,
     chain_events,
+    named_tech,
     response_marks,
+    state_hash,
 )
+from dispatch_app.store import chains
 from dispatch_app.store.tables import (
     CallEventRow,
     CallRow,
@@ -61,9 +64,7 @@ def _event(row) -> CallEvent:
 
 def _named_tech(event: CallEvent) -> str | None:
     """The technician an event's payload names (kept in a column for :func:`tech_is_named`)."""
-    if event.kind in (RESOLUTION, PRIORITY):
-        return event.data.get("by")
-    return event.data.get("tech")
+    return named_tech(event.kind, event.data)
 
 
 def _rows(session: Session, statement):
@@ -112,11 +113,6 @@ def append_events(session: Session, call_id: int, drafts: Sequence[EventDraft],
         previous = CallEvent(call_id=call_id, seq=head.event_count, at=datetime.min, actor=None, kind="",
                              data={}, prev_hash="", hash=head.head_hash)
     events = chain_events(call_id, drafts, previous)
-    if events:
-        session.connection().execute(insert(EVENTS), [
-            {"call_id": e.call_id, "seq": e.seq, "at": e.at, "actor": e.actor, "tech": _named_tech(e),
-             "kind": e.kind, "data": e.data, "prev_hash": e.prev_hash, "hash": e.hash} for e in events
-        ])
     values: dict[str, Any] = dict(changes or {})
     if events:
         values.update(head_hash=events[-1].hash, event_count=events[-1].seq)
@@ -125,6 +121,16 @@ def append_events(session: Session, call_id: int, drafts: Sequence[EventDraft],
     _rows(session, update(CALLS).where(CALLS.c.id == call_id).values(**values))
     call = load_call(session, call_id)
     assert call is not None
+    if events:
+        # each event joins the record's chain with the state of its call once the batch is in
+        state = state_hash(call_facts(call))
+        links = chains.append_links(session, [(e.hash, state) for e in events])
+        session.connection().execute(insert(EVENTS), [
+            {"call_id": e.call_id, "seq": e.seq, "at": e.at, "actor": e.actor, "tech": _named_tech(e),
+             "kind": e.kind, "data": e.data, "prev_hash": e.prev_hash, "hash": e.hash,
+             "chain_seq": position, "chain_state": state, "chain_hash": link}
+            for e, (position, link) in zip(events, links)
+        ])
     return call, events
 
 

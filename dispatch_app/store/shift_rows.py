@@ -14,7 +14,8 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from dispatch_app.domain.handoff import HandoffRecord, next_handoff_record
-from dispatch_app.domain.timeline import GENESIS
+from dispatch_app.domain.timeline import GENESIS, shift_entry_hash
+from dispatch_app.store import chains
 from dispatch_app.store.tables import HandoffRecordRow, ShiftRow
 
 SHIFTS = ShiftRow.__table__
@@ -49,6 +50,8 @@ def _rows(session: Session, statement):
 def insert_shift(session: Session, dispatcher: str, start: datetime) -> StoredShift:
     shift_id = _rows(session, insert(SHIFTS).values(dispatcher=dispatcher, start=start, end=None, head_hash=GENESIS,
                                                     record_count=0, version=1)).inserted_primary_key[0]
+    [(position, link)] = chains.append_links(session, [(shift_entry_hash(shift_id, dispatcher, start), None)])
+    _rows(session, update(SHIFTS).where(SHIFTS.c.id == shift_id).values(chain_seq=position, chain_hash=link))
     return StoredShift(shift_id, dispatcher, start, None)
 
 
@@ -96,9 +99,10 @@ def append_record(session: Session, shift_id: int, *, at: datetime, actor: str |
         previous = HandoffRecord(shift_id=shift_id, seq=head.record_count, at=datetime.min, actor=None, kind="",
                                  data={}, prev_hash="", hash=head.head_hash)
     record = next_handoff_record(previous, shift_id=shift_id, at=at, actor=actor, kind=kind, data=data)
+    [(position, link)] = chains.append_links(session, [(record.hash, None)])
     _rows(session, insert(RECORDS).values(shift_id=shift_id, seq=record.seq, at=record.at, actor=record.actor,
                                           kind=record.kind, data=record.data, prev_hash=record.prev_hash,
-                                          hash=record.hash))
+                                          hash=record.hash, chain_seq=position, chain_hash=link))
     _rows(session, update(SHIFTS).where(SHIFTS.c.id == shift_id).values(
         head_hash=record.hash, record_count=record.seq, version=SHIFTS.c.version + 1))
     return record

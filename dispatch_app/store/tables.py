@@ -333,6 +333,12 @@ class CallEventRow(Base):
     data: Mapped[dict[str, Any]]
     prev_hash: Mapped[str]
     hash: Mapped[str]
+    chain_seq: Mapped[int | None] = mapped_column(BigInteger, index=True, unique=True)
+    """Its position in the record's chain (every event, shift and handoff record; migration 0008)."""
+    chain_state: Mapped[str | None]
+    """The state hash of its call's facts once it was written (``timeline.call_facts``)."""
+    chain_hash: Mapped[str | None]
+    """Its link in the record's chain (``timeline.link_hash``)."""
 
 
 class ShiftRow(Base):
@@ -348,6 +354,9 @@ class ShiftRow(Base):
     head_hash: Mapped[str]
     record_count: Mapped[int]
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    chain_seq: Mapped[int | None] = mapped_column(BigInteger, index=True, unique=True)
+    """The shift's own entry in the record's chain: its dispatcher and start (migration 0008)."""
+    chain_hash: Mapped[str | None]
 
 
 class HandoffRecordRow(Base):
@@ -365,6 +374,20 @@ class HandoffRecordRow(Base):
     data: Mapped[dict[str, Any]]
     prev_hash: Mapped[str]
     hash: Mapped[str]
+    chain_seq: Mapped[int | None] = mapped_column(BigInteger, index=True, unique=True)
+    chain_hash: Mapped[str | None]
+
+
+class RecordChainRow(Base):
+    """The head of the record's chain, one row (migration 0008): locked by every append, so
+    the chain stays one line however many workstations write."""
+
+    __tablename__ = "record_chain"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    head_hash: Mapped[str]
+    entry_count: Mapped[int] = mapped_column(BigInteger)
 
 
 # ---------------------------------------------------------------- response figures
