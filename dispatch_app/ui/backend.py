@@ -38,8 +38,14 @@ class Backend:
     def actor(self, tech_id: str | None) -> people.Actor:
         return people.actor(self.db, tech_id)
 
-    def import_bundle(self, path: str, *, actor: str | None, at: datetime) -> environment.ImportReport:
-        return environment.import_bundle(self.db, path, actor=actor, at=at)
+    def import_bundle(self, path, *, actor: str | None, at: datetime, replace: bool = False, strict: bool = False,
+                      dry_run: bool = False) -> environment.ImportReport:
+        return environment.import_bundle(self.db, path, actor=actor, replace=replace, strict=strict,
+                                         dry_run=dry_run, at=at)
+
+    def export_bundle(self, path, *, actor: str | None):
+        """The files written (the bundle and its iCalendar files beside it)."""
+        return environment.export_bundle(self.db, path, actor=actor)
 
     def ping(self) -> bool:
         """A cheap read that fails when the database cannot be reached."""

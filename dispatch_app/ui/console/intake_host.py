@@ -8,8 +8,44 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QWidget
 
 from dispatch_app.ui.console.desk import WorkstationSettings
-from dispatch_app.ui.dialogs.intake_settings import IntakeHost, IntakeSettingsDialog
+from dispatch_app.services import intake as intake_service
+from dispatch_app.ui.dialogs.intake_settings import HOST, IntakeSettingsDialog
 from dispatch_app.ui.tasks import TaskRunner
+
+
+class IntakeHost:
+    """The console's intake server, if any (kept across dialogs), and the intake's token."""
+
+    def __init__(self, make_server: Callable[[str, int], Any] | None) -> None:
+        self.make_server = make_server
+        self.server: Any = None
+
+    @property
+    def available(self) -> bool:
+        return self.make_server is not None
+
+    @property
+    def running(self) -> bool:
+        return self.server is not None and self.server.running
+
+    def start(self, port: int) -> int:  # on a worker: start() blocks until listening
+        if self.running:
+            return self.server.port
+        server = self.make_server(HOST, port)
+        server.start()
+        self.server = server
+        return server.port
+
+    def stop(self) -> None:  # on a worker
+        server, self.server = self.server, None
+        if server is not None:
+            server.stop()
+
+    def ensure_token(self) -> tuple[str, bool]:  # on a worker: the keyring
+        return intake_service.ensure_token()
+
+    def rotate_token(self) -> str:  # on a worker
+        return intake_service.rotate_token()
 
 
 class IntakeHosting(QObject):

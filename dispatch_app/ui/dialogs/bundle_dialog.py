@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_app.errors import DispatchError, NotAllowed
-from dispatch_app.services import environment
 from dispatch_app.services.environment import ImportReport
 from dispatch_app.ui.context import Context
 from dispatch_app.ui.models.table import Column, RowsModel
@@ -356,12 +355,11 @@ class BundleImportDialog(QDialog):
             _state(self.state, "⚠ Choose a bundle file first (Alt+F, or Browse… Alt+B).", "caution")
             return
         path, replace, strict = Path(text).expanduser(), self.replace.isChecked(), self.strict.isChecked()
-        db, actor, at = self._ctx.backend.db, self._ctx.actor_id, self._ctx.clock.now()
+        backend, actor, at = self._ctx.backend, self._ctx.actor_id, self._ctx.clock.now()
 
         def work() -> Checked:
             before = safe_fingerprint(path)
-            report = environment.import_bundle(db, path, actor=actor, replace=replace, strict=strict,
-                                               dry_run=True, at=at)
+            report = backend.import_bundle(path, actor=actor, replace=replace, strict=strict, dry_run=True, at=at)
             return Checked(report, before)
 
         self._start(f"Checking {path}…")
@@ -374,12 +372,12 @@ class BundleImportDialog(QDialog):
             return
         path_text, replace, strict, expected = self._clean
         path = Path(path_text)
-        db, actor, at = self._ctx.backend.db, self._ctx.actor_id, self._ctx.clock.now()
+        backend, actor, at = self._ctx.backend, self._ctx.actor_id, self._ctx.clock.now()
 
         def work() -> ImportReport:
             if safe_fingerprint(path) != expected:
                 raise DispatchError(f"{path}: the file changed since it was checked; check it again (Alt+K)")
-            return environment.import_bundle(db, path, actor=actor, replace=replace, strict=strict, at=at)
+            return backend.import_bundle(path, actor=actor, replace=replace, strict=strict, at=at)
 
         self._start(f"Importing {path}…")
         self._task = self._ctx.tasks.run(work, write=True, name="import bundle", on_done=self._on_imported,
@@ -556,10 +554,10 @@ class BundleExportDialog(QDialog):
             _state(self.state, "⚠ Say where to write the bundle.", "caution")
             return
         path = Path(text).expanduser()
-        db, actor = self._ctx.backend.db, self._ctx.actor_id
+        backend, actor = self._ctx.backend, self._ctx.actor_id
         self.export_button.setEnabled(False)
         _state(self.state, f"Writing {path}…", "muted")
-        self._task = self._ctx.tasks.run(lambda: environment.export_bundle(db, path, actor=actor), name="export bundle",
+        self._task = self._ctx.tasks.run(lambda: backend.export_bundle(path, actor=actor), name="export bundle",
                                          on_done=self._on_exported, on_error=self._on_failed)
 
     def done(self, result: int) -> None:

@@ -3,12 +3,11 @@ show or rotate its token.
 
 The server object comes from app.py (``make_server(host, port)`` answering an object with
 ``start()``, ``stop()``, ``port`` and ``running``): the console never imports the intake. The
-window owns the running server, so closing this dialog does not stop it.
+console's intake controller owns the running server, so closing this dialog does not stop it.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,39 +24,30 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_app.errors import DispatchError
-from dispatch_app.services import intake as intake_service
 from dispatch_app.ui.tasks import TaskRunner
 
 HOST = "127.0.0.1"
 
 
-class IntakeHost:
-    """The console's intake server, if any (kept by the window across dialogs)."""
+class IntakeServerHost(Protocol):
+    """What the dialog drives: the intake controller's host (:mod:`dispatch_app.ui.console.intake_host`).
+    ``start``, ``stop``, ``ensure_token`` and ``rotate_token`` block: they run on a worker."""
 
-    def __init__(self, make_server: Callable[[str, int], Any] | None) -> None:
-        self.make_server = make_server
-        self.server: Any = None
-
-    @property
-    def available(self) -> bool:
-        return self.make_server is not None
+    server: Any
 
     @property
-    def running(self) -> bool:
-        return self.server is not None and self.server.running
+    def available(self) -> bool: ...
 
-    def start(self, port: int) -> int:  # on a worker: start() blocks until listening
-        if self.running:
-            return self.server.port
-        server = self.make_server(HOST, port)
-        server.start()
-        self.server = server
-        return server.port
+    @property
+    def running(self) -> bool: ...
 
-    def stop(self) -> None:  # on a worker
-        server, self.server = self.server, None
-        if server is not None:
-            server.stop()
+    def start(self, port: int) -> int: ...
+
+    def stop(self) -> None: ...
+
+    def ensure_token(self) -> tuple[str, bool]: ...
+
+    def rotate_token(self) -> str: ...
 
 
 class IntakeSettingsDialog(QDialog):
@@ -69,7 +59,7 @@ class IntakeSettingsDialog(QDialog):
     server_started = Signal(int)
     server_stopped = Signal()
 
-    def __init__(self, host: IntakeHost, tasks: TaskRunner, port: int, parent: QWidget | None = None) -> None:
+    def __init__(self, host: IntakeServerHost, tasks: TaskRunner, port: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Intake: calls by HTTP")
         self.setMinimumWidth(760)
@@ -192,7 +182,7 @@ class IntakeSettingsDialog(QDialog):
             self.rotate_button.setEnabled(False)
             self.show_token_button.setEnabled(False)
             self.adjustSize()
-        self._tasks.run(intake_service.ensure_token, name="intake token", on_done=loaded, on_error=failed)
+        self._tasks.run(self._host.ensure_token, name="intake token", on_done=loaded, on_error=failed)
 
     def rotate_token(self, *, confirm: bool = True) -> None:
         if confirm and QMessageBox.question(
@@ -210,7 +200,7 @@ class IntakeSettingsDialog(QDialog):
 
         def failed(error: DispatchError) -> None:
             self.token_note.setText("✖ " + "; ".join(error.problems))
-        self._tasks.run(intake_service.rotate_token, name="rotate token", on_done=rotated, on_error=failed)
+        self._tasks.run(self._host.rotate_token, name="rotate token", on_done=rotated, on_error=failed)
 
     def _on_show_token_toggled(self, shown: bool) -> None:
         self.token.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
