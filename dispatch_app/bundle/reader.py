@@ -7,6 +7,7 @@ as text, exactly as written; duplicate keys are refused in YAML and JSON alike.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -20,6 +21,10 @@ from ..errors import DispatchError
 from .validate import Validator
 
 SUFFIXES = (".json", ".yaml", ".yml")
+MAX_DEPTH = 64
+"""How deep a bundle's lists and mappings may nest; the format itself needs 7."""
+MAX_ALIAS_VALUES = 250_000
+"""How many values YAML aliases may add to a bundle beyond those written out."""
 
 
 class BundleError(DispatchError):
@@ -96,12 +101,59 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict:
     return out
 
 
+def _too_deep(name: str) -> str:
+    return f"{name}: lists and mappings nested more than {MAX_DEPTH} deep; a bundle needs far fewer (see BUNDLE.md)"
+
+
+def _check_size(data: object, name: str, written: int) -> object:
+    """``data`` when it nests at most :data:`MAX_DEPTH` deep and its aliases add at most
+    :data:`MAX_ALIAS_VALUES` values to the ``written`` it could hold without them (a text of n
+    characters holds fewer than n values); else one BundleError. Walked without recursion and
+    stopped at the limit, so neither a deep file nor a "billion laughs" one costs more than that."""
+    budget = written + MAX_ALIAS_VALUES
+    stack = [(data, 1)] if isinstance(data, (dict, list)) else []
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise BundleError([_too_deep(name)])
+        children = value.values() if isinstance(value, dict) else value
+        budget -= len(children)
+        if budget < 0:
+            raise BundleError([f"{name}: its YAML aliases repeat more than {MAX_ALIAS_VALUES:,} values; "
+                               "write the values out or use fewer aliases"])
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return data
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _json_depth(text: str) -> int:
+    """How deep the lists and objects of a JSON text nest, counted on its brackets outside
+    strings (in C: no recursion, whatever the depth)."""
+    brackets = _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text))
+    return max(itertools.accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0)
+
+
 def load_text(text: str, suffix: str, name: str) -> object:
-    """The data of a bundle's text; BundleError with one line (and line number) when unreadable."""
+    """The data of a bundle's text; BundleError with one line (and line number) when unreadable,
+    nested too deep or blown up by aliases (:func:`_check_size`)."""
     suffix = suffix.lower()
+    if suffix == ".json":
+        if _json_depth(text) > MAX_DEPTH:
+            raise BundleError([_too_deep(name)])
+        return _parse_text(text, suffix, name)
+    return _check_size(_parse_text(text, suffix, name), name, len(text))  # YAML: after aliases are joined
+
+
+def _parse_text(text: str, suffix: str, name: str) -> object:
     if suffix == ".json":
         try:
             return json.loads(text, object_pairs_hook=_json_object)
+        except RecursionError:  # the decoder's own guard, far beyond MAX_DEPTH
+            raise BundleError([_too_deep(name)]) from None
         except json.JSONDecodeError as exc:
             raise BundleError([f"{name}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"]) from None
         except ValueError as exc:
@@ -109,6 +161,8 @@ def load_text(text: str, suffix: str, name: str) -> object:
     if suffix in (".yaml", ".yml"):
         try:
             return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        except RecursionError:  # PyYAML without libyaml composes recursively
+            raise BundleError([_too_deep(name)]) from None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

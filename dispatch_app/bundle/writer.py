@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import yaml
@@ -189,6 +189,20 @@ def _replace_file(path: Path, text: str) -> None:
     write_file(path, text)
 
 
+def _calendar_target(folder: Path, rotation: Rotation) -> Path:
+    """Where a rotation's calendar goes: under its relative path in the bundle's folder, which it may
+    not leave (no absolute path, no '..', no symbolic link leading out), as at import."""
+    source = rotation.calendar.source  # type: ignore[union-attr]
+    where = f"rotation {rotation.id}: its calendar {source!r}"
+    if PurePosixPath(source).is_absolute() or PureWindowsPath(source).is_absolute() or PureWindowsPath(source).drive:
+        raise BundleError([f"{where} is not a relative path"])
+    target = folder / source
+    parts = set(PurePosixPath(source).parts) | set(PureWindowsPath(source).parts)
+    if ".." in parts or not target.resolve().is_relative_to(folder.resolve()):
+        raise BundleError([f"{where} would be written outside the bundle's folder; import it again from inside the folder"])
+    return target
+
+
 def write_bundle(env: Environment, path: Path) -> list[Path]:
     """Write ``env`` to ``path`` (format by extension) and its iCalendar files beside it.
 
@@ -198,15 +212,12 @@ def write_bundle(env: Environment, path: Path) -> list[Path]:
     if path.suffix.lower() not in SUFFIXES:
         raise BundleError([f"{path}: unknown bundle format {path.suffix or '(no extension)'!r}; use .json, .yaml or .yml"])
     text = bundle_text(env, path.suffix)
+    calendars = [(_calendar_target(path.parent, r), r.calendar.content) for r in env.rotations if r.calendar is not None]
     written: list[Path] = []
     try:
-        for rotation in env.rotations:
-            if rotation.calendar is not None:
-                if Path(rotation.calendar.source).is_absolute():
-                    raise BundleError([f"rotation {rotation.id}: its calendar {rotation.calendar.source!r} is not a relative path"])
-                target = path.parent / rotation.calendar.source
-                _replace_file(target, rotation.calendar.content)
-                written.append(target)
+        for target, content in calendars:
+            _replace_file(target, content)
+            written.append(target)
         _replace_file(path, text)
     except OSError as exc:
         where = exc.filename or path
