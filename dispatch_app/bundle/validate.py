@@ -120,7 +120,7 @@ def _plain_keys(record: Record) -> tuple:
             kind = type(key.kind.item) if isinstance(key.kind, shape.ListOf) else type(key.kind)
             read = (_LIST_READERS if isinstance(key.kind, shape.ListOf) else _READERS).get(kind)
             if read is not None:
-                found.append((key, read))
+                found.append((key.name, key, read, _fallback(key)))
         _plain[record.name] = tuple(found)
     return _plain[record.name]
 
@@ -173,8 +173,8 @@ class Validator:
         order; an absent or unreadable one is its default. Records, references, instants and the
         like are read by the record's own method."""
         out = {}
-        for key, read in _plain_keys(record):
-            out[key.name] = read(self, m, key, path) if key.name in m else _fallback(key)
+        for name, key, read, fallback in _plain_keys(record):
+            out[name] = read(self, m, key, path) if name in m else fallback
         return out
 
     def items(self, value: object, path: str) -> list[tuple[str, object]]:
