@@ -7,7 +7,6 @@ as text, exactly as written; duplicate keys are refused in YAML and JSON alike.
 """
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -105,54 +104,45 @@ def _too_deep(name: str) -> str:
     return f"{name}: lists and mappings nested more than {MAX_DEPTH} deep; a bundle needs far fewer (see BUNDLE.md)"
 
 
+_CONTAINERS = (dict, list)
+
+
 def _check_size(data: object, name: str, written: int) -> object:
     """``data`` when it nests at most :data:`MAX_DEPTH` deep and its aliases add at most
     :data:`MAX_ALIAS_VALUES` values to the ``written`` it could hold without them (a text of n
     characters holds fewer than n values); else one BundleError. Walked without recursion and
     stopped at the limit, so neither a deep file nor a "billion laughs" one costs more than that."""
     budget = written + MAX_ALIAS_VALUES
-    stack = [(data, 1)] if isinstance(data, (dict, list)) else []
-    while stack:
-        value, depth = stack.pop()
+    level = [data] if type(data) in _CONTAINERS else []
+    depth = 0
+    while level:  # one level of the tree at a time
+        depth += 1
         if depth > MAX_DEPTH:
             raise BundleError([_too_deep(name)])
-        children = value.values() if isinstance(value, dict) else value
-        budget -= len(children)
-        if budget < 0:
-            raise BundleError([f"{name}: its YAML aliases repeat more than {MAX_ALIAS_VALUES:,} values; "
-                               "write the values out or use fewer aliases"])
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+        below: list = []
+        for value in level:
+            children = value.values() if type(value) is dict else value
+            budget -= len(children)
+            if budget < 0:
+                raise BundleError([f"{name}: its YAML aliases repeat more than {MAX_ALIAS_VALUES:,} values; "
+                                   "write the values out or use fewer aliases"])
+            below += [child for child in children if type(child) in _CONTAINERS]
+        level = below
     return data
-
-
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
-_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
-
-
-def _json_depth(text: str) -> int:
-    """How deep the lists and objects of a JSON text nest, counted on its brackets outside
-    strings (in C: no recursion, whatever the depth)."""
-    brackets = _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text))
-    return max(itertools.accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0)
 
 
 def load_text(text: str, suffix: str, name: str) -> object:
     """The data of a bundle's text; BundleError with one line (and line number) when unreadable,
     nested too deep or blown up by aliases (:func:`_check_size`)."""
     suffix = suffix.lower()
-    if suffix == ".json":
-        if _json_depth(text) > MAX_DEPTH:
-            raise BundleError([_too_deep(name)])
-        return _parse_text(text, suffix, name)
-    return _check_size(_parse_text(text, suffix, name), name, len(text))  # YAML: after aliases are joined
+    return _check_size(_parse_text(text, suffix, name), name, len(text))
 
 
 def _parse_text(text: str, suffix: str, name: str) -> object:
     if suffix == ".json":
         try:
             return json.loads(text, object_pairs_hook=_json_object)
-        except RecursionError:  # the decoder's own guard, far beyond MAX_DEPTH
+        except RecursionError:  # the C decoder's own guard (Python's recursion limit), harmless
             raise BundleError([_too_deep(name)]) from None
         except json.JSONDecodeError as exc:
             raise BundleError([f"{name}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"]) from None

@@ -18,6 +18,7 @@ A key given as ``null`` counts as absent, so an optional key accepts null in the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ..domain.model import (
@@ -220,11 +221,11 @@ class Record(Kind):
     keys: tuple[Key, ...]
     extra: dict = field(default_factory=dict, compare=False, hash=False)  # schema rules between keys
 
-    @property
+    @cached_property
     def names(self) -> tuple[str, ...]:
         return tuple(key.name for key in self.keys)
 
-    @property
+    @cached_property
     def required(self) -> tuple[str, ...]:
         return tuple(key.name for key in self.keys if key.required)
 
