@@ -124,7 +124,12 @@ def _payload(count: int) -> bytes:
 
 
 def test_a_3000_alert_payload_lets_another_writer_in_between_its_batches(intake, northwind_url):
-    body = _payload(3000)
+    """On SQLite the payload of the issue, 3,000 alerts; on PostgreSQL (whose writers queue on
+    the change counter's row) 500, in transactions of 20 ms, to see the same interleaving."""
+    count = 3000 if intake.db.dialect == "sqlite" else 500
+    if intake.db.dialect != "sqlite":
+        intake.server.writer.transaction_budget = 0.02
+    body = _payload(count)
     assert len(body) < intake_service.BODY_LIMIT
     answers: list[httpx.Response] = []
 
@@ -150,18 +155,13 @@ def test_a_3000_alert_payload_lets_another_writer_in_between_its_batches(intake,
     sender.join(600)
     assert answers and answers[0].status_code == 200, answers and answers[0].text
     ids = answers[0].json()["calls"]
-    assert len(ids) == len(set(ids)) == 3000
+    assert len(ids) == len(set(ids)) == count
     assert still_writing  # the other write was done while the payload was still being written ...
     assert min(ids) < recorded.call.id < max(ids)  # ... between two of its transactions
     with intake.db.engine.connect() as connection:
         keys = connection.execute(text("SELECT count(*) FROM calls WHERE dedup_key LIKE 'alertmanager:f%'"))
-        assert keys.scalar_one() == 3000
-    assert intake.count() == 3001
-
-    with httpx.Client(base_url=intake.url, headers={"Authorization": f"Bearer {intake.token}"},
-                      timeout=600) as client:  # Alertmanager repeats the group: the same calls, found by key
-        again = client.post("/v1/alertmanager", content=body, headers={"Content-Type": "application/json"})
-    assert again.json() == {"calls": ids} and intake.count() == 3001
+        assert keys.scalar_one() == count
+    assert intake.count() == count + 1
 
 
 def test_a_new_firing_of_an_open_alert_updates_its_call_found_by_key(intake):
@@ -169,12 +169,16 @@ def test_a_new_firing_of_an_open_alert_updates_its_call_found_by_key(intake):
              "startsAt": "2026-12-03T01:00:00Z"}
     with intake.client() as client:
         [call_id] = client.post("/v1/alertmanager", json={"version": "4", "alerts": [first]}).json()["calls"]
+        assert client.post("/v1/alertmanager", json={"version": "4", "alerts": [first]}).json() == {
+            "calls": [call_id]}  # Alertmanager repeats the group: the same call
         refired = {**first, "startsAt": "2026-12-03T02:00:00Z", "annotations": {"summary": "down again"}}
         assert client.post("/v1/alertmanager", json={"version": "4", "alerts": [refired]}).json() == {
             "calls": [call_id]}
     events = calls.call_view(intake.db, call_id, at=intake_service.now()).events
     assert events[-1].kind == "alert" and events[-1].data["text"] == "down again"
     assert intake.count() == 1
+    with intake.db.engine.connect() as connection:
+        assert connection.execute(text("SELECT dedup_key FROM calls")).scalar_one() == "alertmanager:ab12"
 
 
 # ---------------------------------------------------------------- a retry after the environment changed
