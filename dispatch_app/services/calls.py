@@ -494,12 +494,14 @@ def _change(db: Database, *, actor: str | None, call_id: int, at: datetime, acti
     return CallChanged(call_id, stored.status, tuple(added), change, stored)
 
 
-def event_time(at: datetime, call: Call | None = None) -> None:
-    """Refuses an event dated before its call was received, or later than the clock allows
-    (``timeline.BACKDATE_SKEW`` ahead of now): the history cannot be backdated or postdated."""
+def event_time(at: datetime, call: Call | None = None, *, now: datetime | None = None) -> None:
+    """Refuses an event dated before its call was received (history cannot be backdated), and,
+    when the caller's clock ``now`` is given apart from ``at``, one later than
+    ``timeline.BACKDATE_SKEW`` ahead of it. An instant given with ``--at`` is the command's now
+    (CLI.md: it "replaces now wherever a command depends on the time"), so it is never "future"."""
     try:
         tl.check_event_time(at, received_at=call.received_at if call is not None else at,
-                            now=datetime.now(timezone.utc),
+                            now=now,
                             label=f"call {call.id}: the event" if call is not None else "the call")
     except ValueError as error:
         raise DispatchError(f"--at: {error}") from None

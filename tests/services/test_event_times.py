@@ -1,6 +1,7 @@
 """No backdated or postdated history: every writer of a call's timeline (the command line, the
 console, the intake) goes through the services, which refuse an event dated before its call was
-received or more than the clock-skew allowance (5 minutes) after now. On SQLite and PostgreSQL."""
+received, or more than the clock-skew allowance (5 minutes) after a clock given apart from the
+event's instant. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -8,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from dispatch_app.cli.main import main
-from dispatch_app.domain.timeline import BACKDATE_SKEW
+from dispatch_app.domain.timeline import BACKDATE_SKEW, check_event_time
 from dispatch_app.errors import DispatchError
 from dispatch_app.services import calls, shifts
 from night import at, calls_db, calls_url  # noqa: F401 - fixtures
@@ -49,15 +50,21 @@ def test_every_kind_of_change_is_held_to_the_received_time(db):
     calls.add_note(db, actor="jordan", call_id=call_id, text="at the same instant is fine", at=at(0))
 
 
-def test_the_future_is_refused_beyond_the_clock_skew_allowance(db):
-    now = datetime.now(timezone.utc)
-    call_id = calls.record_call(db, actor="jordan", client="acme", summary="now", at=now).call.id
-    calls.add_note(db, actor="jordan", call_id=call_id, text="a clock a little ahead",
-                   at=now + BACKDATE_SKEW - timedelta(seconds=30))
-    with pytest.raises(DispatchError, match=r"is in the future .*at most 5 minutes ahead"):
-        calls.add_note(db, actor="jordan", call_id=call_id, text="tomorrow", at=now + timedelta(days=1))
+def test_the_future_is_refused_beyond_the_clock_skew_allowance_of_a_given_clock():
+    now = datetime(2026, 11, 28, 5, 0, tzinfo=timezone.utc)
+    check_event_time(now + BACKDATE_SKEW - timedelta(seconds=30), received_at=now, now=now)
+    with pytest.raises(ValueError, match=r"is in the future .*at most 5 minutes ahead"):
+        check_event_time(now + timedelta(days=1), received_at=now, now=now)
     with pytest.raises(DispatchError, match="is in the future"):
-        calls.record_call(db, actor="jordan", client="acme", summary="later", at=now + timedelta(minutes=10))
+        calls.event_time(now + timedelta(minutes=10), now=now)
+
+
+def test_an_instant_given_as_the_commands_now_is_never_future(db):
+    """CLI.md: --at "replaces now wherever a command depends on the time"."""
+    later = datetime.now(timezone.utc) + timedelta(days=90)
+    call_id = calls.record_call(db, actor="jordan", client="acme", summary="planned", at=later).call.id
+    calls.add_note(db, actor="jordan", call_id=call_id, text="same now", at=later)
+    assert shifts.verify(db).ok
 
 
 def test_the_command_line_exits_2_on_a_backdated_attempt(db, capsys):
