@@ -7,8 +7,8 @@
 # inside it and QT_QPA_PLATFORM=offscreen, as a workstation would start it from a bare session.
 # Every front end is used once: the command line (import, triage, a call taken by caller phone
 # in national format, the queue, a PDF handoff, verify), the intake endpoint (health, a POST with
-# the token, a POST without) and the console (--demo for 8 seconds: no crash dialog, no
-# traceback, no locale warning). Any failure prints what the program said and exits 1.
+# the token, a POST without) and the console (--demo: started, then 8 s more with no crash
+# dialog, no traceback, no locale warning). Any failure prints what the program said and exits 1.
 set -euo pipefail
 program=$(realpath "$1")
 root=$(cd "$(dirname "$0")/.." && pwd)
