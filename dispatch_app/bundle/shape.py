@@ -17,6 +17,7 @@ A key given as ``null`` counts as absent, so an optional key accepts null in the
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -50,11 +51,12 @@ _ABSENT: Any = object()
 # ---------------------------------------------------------------- what a key holds
 
 
-class Kind:
+class Kind(ABC):
     """What one key holds; ``schema()`` is its JSON Schema (without null)."""
 
+    @abstractmethod
     def schema(self) -> dict:
-        raise NotImplementedError
+        """The JSON Schema of what this key holds."""
 
 
 @dataclass(frozen=True)

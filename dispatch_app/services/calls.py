@@ -34,7 +34,7 @@ import threading
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -64,6 +64,7 @@ from dispatch_app.errors import DispatchError, NotFound
 from dispatch_app.resources import read_package_text
 from dispatch_app.services import inputs, people
 from dispatch_app.services.environment import load_environment
+from dispatch_app.services.queue import QueueRow, queue, queue_order, queue_row  # the queue is read on Core
 from dispatch_app.services.triage import check_impact, dispatcher_for
 from dispatch_app.store import Database
 from dispatch_app.store import call_rows
@@ -72,7 +73,7 @@ __all__ = [
     "CallChanged", "CallView", "CallerMatch", "PreparedCall", "QueueRow", "RecordedCall", "RunbookRequest",
     "add_note", "assign_client", "authorize", "call_view", "close_runbook_request", "default_region",
     "find_caller", "normalize_phone", "override_priority", "queue", "record_attempt", "record_call",
-    "prepare_call", "resolve", "runbook_change_requests", "set_status", "write_prepared",
+    "prepare_call", "queue_order", "queue_rows", "resolve", "runbook_change_requests", "set_status", "write_prepared",
 ]
 
 WORK_ROLES = ("dispatcher", "lead", "manager")
@@ -123,21 +124,6 @@ class CallView:
     events: tuple[CallEvent, ...]
     triage: Triage | None
     escalation: EscalationState | None
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    id: int
-    client: str | None
-    system: str | None
-    summary: str
-    priority: str | None
-    status: str
-    received_at: datetime
-    response_due: datetime | None
-    unmatched: bool
-    overdue: bool
-    """Open, and its response due has passed at the instant asked."""
 
 
 # ---------------------------------------------------------------- checks
@@ -420,27 +406,6 @@ def call_view(db: Database, call_id: int, *, at: datetime, as_tech: str | None =
     return CallView(call, tuple(events), triage, tl.escalation_state(wake, events, at))
 
 
-def queue(db: Database, *, at: datetime, open_only: bool = False, limit: int | None = None) -> list[QueueRow]:
-    """Calls most urgent first: unmatched, then priority, then response due, then received."""
-    with db.session(read_only=True) as session:
-        calls = call_rows.queue(session, open_only=open_only, limit=limit)
-    return [_queue_row(c, at) for c in calls]
-
-
-def _queue_row(c: Call, at: datetime) -> QueueRow:
-    return QueueRow(id=c.id, client=c.client, system=c.system, summary=c.summary, priority=c.priority,
-                    status=c.status, received_at=c.received_at, response_due=c.response_due, unmatched=c.unmatched,
-                    overdue=c.is_open and c.response_due is not None and c.response_due <= at)
-
-
-def queue_order(row: QueueRow) -> tuple:
-    """The queue's order as a sort key, for a view placing one changed row. The store sorts the
-    same way in SQL (``call_rows.queue``, which must also honour ``limit``); a test holds the two
-    together."""
-    return (not row.unmatched, row.priority is None, row.priority or "", row.response_due is None,
-            row.response_due.timestamp() if row.response_due else 0.0, row.received_at.timestamp(), row.id)
-
-
 def queue_rows(db: Database, call_ids: Sequence[int], *, at: datetime) -> tuple[list[QueueRow], list[int]]:
     """The queue rows of these calls: ``(rows of the open ones, ids of those closed or gone)``.
     What a console reads when the change feed names calls, instead of the whole queue."""
@@ -452,7 +417,7 @@ def queue_rows(db: Database, call_ids: Sequence[int], *, at: datetime) -> tuple[
             if c is None or not c.is_open:
                 gone.append(call_id)
                 continue
-            rows.append(_queue_row(c, at))
+            rows.append(queue_row(c, at))
     return rows, gone
 
 
