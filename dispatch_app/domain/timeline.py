@@ -249,9 +249,12 @@ GENESIS = "0" * 64
 """The ``prev_hash`` of the first record of every chain."""
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def canonical(content: Mapping[str, Any]) -> str:
     """Sorted-key compact JSON: the same content always gives the same text."""
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return _CANONICAL.encode(content)
 
 
 def chain_hash(prev_hash: str, content: Mapping[str, Any]) -> str:

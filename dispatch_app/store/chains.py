@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from dispatch_app.domain import timeline as tl
 from dispatch_app.domain.handoff import ISSUED, HandoffRecord
 from dispatch_app.domain.localtime import format_utc
-from dispatch_app.domain.timeline import ALTERED, FOREIGN, GENESIS, CallEvent, ChainBreak, verify_chain
+from dispatch_app.domain.timeline import ALTERED, FOREIGN, GENESIS, CallEvent, ChainBreak, link_hash, verify_chain
 from dispatch_app.store.tables import CallEventRow, CallRow, HandoffRecordRow, RecordChainRow, ShiftRow
 from dispatch_app.store.types import UTC
 
@@ -141,15 +141,28 @@ class _Record:
             self._anchor(0)
 
     def step(self, position: int | None, true_hash: str, stored_hash: str, state: str | None,
-             stored_link: str | None, label: str) -> None:
+             stored_link: str | None, label: str | tuple[int, int]) -> None:
+        """``label`` names the entry in a break: text, or (call id, seq) for a call event, so
+        the millions of intact events never build one."""
+        stored = self.stored
+        if (position == self.expected and stored is not None and stored == self.true and true_hash == stored_hash
+                and position not in self.anchors):
+            link = link_hash(stored, position, stored_hash, state)
+            if link == stored_link:  # the intact record: stored and true links are one
+                self.stored = self.true = link
+                self.expected = position + 1
+                return
         if position is None or stored_link is None:
+            label = _label(label)
             self._break(tl.RECORD_INSERTED, f"{label} was inserted outside the program: it is not in the record's chain")
             return
         if position < self.expected:
+            label = _label(label)
             self._break(tl.RECORD_INSERTED, f"{label} was inserted outside the program: it takes entry {position} "
                                             "of the record's chain, which another record holds")
             return
         if position > self.expected:
+            label = _label(label)
             missing = (f"entry {self.expected}" if position == self.expected + 1
                        else f"entries {self.expected} to {position - 1}")
             self._break(tl.RECORD_DELETED, f"{missing} of the record's chain {'is' if position == self.expected + 1 else 'are'} "
@@ -157,6 +170,7 @@ class _Record:
             self.expected, self.stored, self.true = position, None, None
         link = tl.link_hash(self.stored, position, stored_hash, state) if self.stored is not None else None
         if link is not None and link != stored_link:
+            label = _label(label)
             if label.startswith("shift "):
                 self._break(tl.COLUMN_EDITED, f"{label} column dispatcher or start was edited: the shift no "
                                               f"longer gives its entry {position} in the record's chain")
@@ -201,6 +215,10 @@ class _Record:
         self.breaks.append(ChainBreak("record", self.expected, problem, message))
 
 
+def _label(label: str | tuple[int, int]) -> str:
+    return label if isinstance(label, str) else f"call {label[0]} event {label[1]}"
+
+
 def parse_anchors(texts: Sequence[str]) -> list[tl.Anchor]:
     return [tl.parse_anchor(t) for t in texts]
 
@@ -242,7 +260,9 @@ def _verify_calls(session: Session, record: _Record,
     last: dict[int, tuple[int, str, str | None]] = {}
     suspect: set[int] = set()
     edited: dict[int, ChainBreak] = {}
-    statement = select(EVENTS.c.call_id, EVENTS.c.seq, type_coerce(EVENTS.c.at, DateTime()), EVENTS.c.actor,
+    # SQLite keeps an instant as text: read as such, it is parsed in C (fromisoformat), not by a regex
+    at = (cast(EVENTS.c.at, Text) if connection.dialect.name == "sqlite" else type_coerce(EVENTS.c.at, DateTime()))
+    statement = select(EVENTS.c.call_id, EVENTS.c.seq, at, EVENTS.c.actor,
                        EVENTS.c.kind, cast(EVENTS.c.data, Text), EVENTS.c.prev_hash, EVENTS.c.hash, EVENTS.c.tech,
                        EVENTS.c.chain_seq, EVENTS.c.chain_state, EVENTS.c.chain_hash
                        ).order_by(EVENTS.c.pk)
@@ -256,6 +276,9 @@ def _verify_calls(session: Session, record: _Record,
     loads, encode, sha256 = json.loads, _encode, hashlib.sha256
     step = record.step
     by_kinds = (tl.RESOLUTION, tl.PRIORITY)
+    parse = datetime.fromisoformat
+    spellings: dict[str | None, str] = {}
+    """Canonical JSON of the few distinct actors and kinds, spelled once."""
     result = connection.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(statement)
     for batch in result.partitions():
         count += len(batch)
@@ -265,22 +288,39 @@ def _verify_calls(session: Session, record: _Record,
                 step(*pending[queued])
                 queued += 1
             true_hash = stored_hash
-            try:
-                parsed = loads(data)
-                payload = encode(parsed)
-            except (ValueError, TypeError):
-                suspect.add(call_id)
-                parsed = None
+            parsed = None
+            spelled = spellings.get(actor)
+            if spelled is None:
+                spelled = spellings[actor] = encode(actor)
+            start = (f'{{"actor":{spelled},"at":"{(parse(at) if at.__class__ is str else at).isoformat()}Z",'
+                     f'"call_id":{call_id},"data":')
+            spelled = spellings.get(kind)
+            if spelled is None:
+                spelled = spellings[kind] = encode(kind)
+            end = f',"kind":{spelled},"seq":{seq}}}'
+            if data is not None and sha256((prev_hash + start + data + end).encode("utf-8")).hexdigest() == stored_hash:
+                # the payload is stored exactly as it was hashed (SQLite keeps the canonical text):
+                # intact, and it names a technician only if it has the key
+                if '"tech"' in data or '"by"' in data:
+                    parsed = loads(data)
+                else:
+                    parsed = {}
+            else:
+                try:
+                    parsed = loads(data)
+                    payload = encode(parsed)
+                except (ValueError, TypeError):
+                    suspect.add(call_id)
+                    parsed = None
+                if parsed is not None:
+                    true_hash = sha256((prev_hash + start + payload + end).encode("utf-8")).hexdigest()
             if parsed is not None:
-                text = (f'{{"actor":{encode(actor)},"at":"{at.isoformat()}Z","call_id":{call_id},'
-                        f'"data":{payload},"kind":{encode(kind)},"seq":{seq}}}')
-                true_hash = sha256((prev_hash + text).encode("utf-8")).hexdigest()
                 named = parsed.get("by") if kind in by_kinds else parsed.get("tech")
                 if tech != named and call_id not in edited:
                     edited[call_id] = ChainBreak(call_id, seq, tl.COLUMN_EDITED,
                                                  f"call {call_id} event {seq} column tech was edited "
                                                  f"(it says {tech!r}, the event names {named!r})")
-            step(chain_seq, true_hash, stored_hash, chain_state, chain_hash, f"call {call_id} event {seq}")
+            step(chain_seq, true_hash, stored_hash, chain_state, chain_hash, (call_id, seq))
             if call_id in suspect:
                 continue
             seen = last.get(call_id)
@@ -322,15 +362,19 @@ def _verify_calls(session: Session, record: _Record,
 
 
 _FACT_COLUMNS = {"client": "client_id", "system": "system_id"}
+_INSTANTS = ("received_at", "response_due")
 
 
 def _edited_calls(session: Session, last: dict[int, tuple[int, str, str | None]], suspect: set[int],
                   heads: dict[int, tuple[str, int]]) -> dict[int, ChainBreak]:
     """Calls whose row no longer gives the state chained with their last event (or that have
     no event at all), each with the first column its events contradict."""
-    columns = [CALLS.c[_FACT_COLUMNS.get(name, name)] for name in tl.CALL_FACTS]
+    connection = session.connection()
+    as_text = connection.dialect.name == "sqlite"  # naive UTC text: parsed in C, not by a regex
+    columns = [cast(CALLS.c[name], Text) if as_text and name in _INSTANTS else CALLS.c[_FACT_COLUMNS.get(name, name)]
+               for name in tl.CALL_FACTS]
     out: dict[int, ChainBreak] = {}
-    rows = session.connection().execute(select(CALLS.c.id, *columns).order_by(CALLS.c.id))
+    rows = connection.execute(select(CALLS.c.id, *columns).order_by(CALLS.c.id))
     for row in rows:
         call_id = row[0]
         if call_id in suspect:
@@ -345,8 +389,13 @@ def _edited_calls(session: Session, last: dict[int, tuple[int, str, str | None]]
                                       "program: its events are not in the record's chain")
             continue
         facts = dict(zip(tl.CALL_FACTS, row[1:]))
-        facts["received_at"] = format_utc(facts["received_at"])
-        facts["response_due"] = format_utc(facts["response_due"])
+        for name in _INSTANTS:
+            value = facts[name]
+            if value.__class__ is str:
+                value = datetime.fromisoformat(value)
+                facts[name] = value.isoformat() + "Z" if value.tzinfo is None else format_utc(value)
+            else:
+                facts[name] = format_utc(value)
         facts["authorized"] = bool(facts["authorized"])
         facts["unmatched"] = bool(facts["unmatched"])
         if tl.state_hash(facts) == seen[2]:

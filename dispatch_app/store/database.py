@@ -23,6 +23,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
+from dispatch_app.domain.timeline import canonical as _canonical_json
 from dispatch_app.errors import DispatchError
 from dispatch_app.resources import package_file
 
@@ -281,10 +282,11 @@ class Database:
         path = self._given.database
         if path and path != ":memory:" and not path.startswith("file:"):
             self._check_sqlite_directory(Path(path).expanduser())
-            engine = create_engine(self._given, hide_parameters=True)
+            engine = create_engine(self._given, hide_parameters=True, json_serializer=_canonical_json)
         else:
             # One shared connection, or each session would see its own empty database.
-            engine = create_engine(self._given, poolclass=StaticPool, hide_parameters=True)
+            engine = create_engine(self._given, poolclass=StaticPool, hide_parameters=True,
+                                   json_serializer=_canonical_json)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, connection_record) -> None:
