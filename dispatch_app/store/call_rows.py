@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from dispatch_app.domain.timeline import (
     GENESIS,
-    OPEN_STATUSES,
     RESOLUTION,
     Call,
     CallEvent,
@@ -166,19 +165,6 @@ def load_events(session: Session, call_id: int) -> list[CallEvent]:
 def find_by_external_id(session: Session, external_id: str) -> Call | None:
     row = _rows(session, select(*_CALL_COLUMNS).where(CALLS.c.external_id == external_id)).first()
     return _call(row) if row is not None else None
-
-
-def queue(session: Session, *, open_only: bool = False, limit: int | None = None) -> list[Call]:
-    """Calls most urgent first: unmatched, then priority, then response due (none last),
-    then received (CLI.md)."""
-    statement = select(*_CALL_COLUMNS).order_by(
-        CALLS.c.unmatched.desc(), CALLS.c.priority.is_(None), CALLS.c.priority,
-        CALLS.c.response_due.is_(None), CALLS.c.response_due, CALLS.c.received_at, CALLS.c.id)
-    if open_only:
-        statement = statement.where(CALLS.c.status.in_(OPEN_STATUSES))
-    if limit is not None:
-        statement = statement.limit(limit)
-    return [_call(r) for r in _rows(session, statement)]
 
 
 def calls_between(session: Session, start: datetime, end: datetime) -> tuple[list[Call], dict[int, list[CallEvent]]]:

@@ -56,15 +56,15 @@ def test_the_queue_read_on_core_orders_as_the_store_does(database):
                         priority=priority, unmatched=priority is None,
                         response_due=None if due is None else at + timedelta(minutes=due))
             call_rows.insert_call(session, call, [EventDraft(call.received_at, None, tl.CREATED, tl.created_data(call))])
-    with database.session() as session:
-        stored = call_rows.queue(session, open_only=True)
-        everything = call_rows.queue(session)
+    # CLI.md's order: unmatched first, then priority, then response due (none last), then received
+    everything = ["call 2", "call 5", "call 1", "call 3", "call 0", "call 4"]
     with database.reading() as connection:
         fast = reads.queue(connection, open_only=True)
-        assert [c.id for c in reads.queue(connection)] == [c.id for c in everything]
-        assert [c.id for c in reads.queue(connection, limit=2)] == [c.id for c in everything[:2]]
-    assert [c.id for c in fast] == [c.id for c in stored]
+        assert [c.summary for c in reads.queue(connection)] == everything
+        assert [c.summary for c in reads.queue(connection, limit=2)] == everything[:2]
+    assert [c.summary for c in fast] == [s for s in everything if s != "call 3"]  # resolved is not open
     assert fast[0].unmatched is True and fast[0].client is None
     assert all(c.status != tl.RESOLVED for c in fast)
-    assert [(c.summary, c.priority, c.received_at, c.response_due) for c in fast] == [
-        (c.summary, c.priority, c.received_at, c.response_due) for c in stored]
+    assert [(c.priority, c.received_at, c.response_due) for c in fast[1:3]] == [
+        ("P1", at + timedelta(minutes=5), at + timedelta(minutes=10)),
+        ("P1", at + timedelta(minutes=1), at + timedelta(minutes=15))]
