@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from dispatch_app import secrets
-from dispatch_app.errors import DispatchError
+from dispatch_app.errors import DispatchError, NotFound
 from dispatch_app.services.intake import TokenGuard
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,14 @@ def key_name(client: str) -> str:
 
 def client_key(client: str) -> str | None:
     return secrets.get_secret(key_name(client))
+
+
+def make_client_key(db, client: str, *, rotate: bool = False) -> str:
+    """:func:`make_key` for a client of the database (``intake key --client ID``)."""
+    client = (client or "").strip()
+    if client not in client_ids(db):
+        raise NotFound(f"--client: no client {client!r} (see dispatch-app env show)")
+    return make_key(client, rotate=rotate)
 
 
 def make_key(client: str, *, rotate: bool = False) -> str:
