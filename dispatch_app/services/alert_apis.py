@@ -110,7 +110,7 @@ def parse_opsgenie_alert(body: bytes, *, sender_client: str | None = None,
         errors["message"] = "Message can not be empty."
     alias = _text(data, "alias", "alias", errors, KEY_MAX)
     priority = data.get("priority", "P3")
-    if priority not in OPSGENIE_IMPACT:
+    if not isinstance(priority, str) or priority not in OPSGENIE_IMPACT:
         errors["priority"] = "should be one of 'P1', 'P2', 'P3', 'P4', 'P5'"
     tags = data.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
@@ -181,7 +181,7 @@ def parse_pagerduty(data: dict[str, Any], *, sender_client: str | None = None,
     ``custom_details.system``, else ``payload.component``."""
     errors: dict[str, str] = {}
     action = data.get("event_action")
-    if action not in PAGERDUTY_ACTIONS:
+    if not isinstance(action, str) or action not in PAGERDUTY_ACTIONS:
         errors["event_action"] = "'event_action' is missing or invalid (trigger, acknowledge or resolve)"
     dedup_key = _text(data, "dedup_key", "dedup_key", errors, KEY_MAX)
     if action in ("acknowledge", "resolve") and dedup_key is None and "dedup_key" not in errors:
@@ -199,7 +199,7 @@ def parse_pagerduty(data: dict[str, Any], *, sender_client: str | None = None,
             if value is None and f"payload.{key}" not in errors:
                 errors[f"payload.{key}"] = f"'payload.{key}' is missing or blank"
         severity = payload.get("severity")
-        if severity not in PAGERDUTY_IMPACT:
+        if not isinstance(severity, str) or severity not in PAGERDUTY_IMPACT:
             errors["payload.severity"] = "'payload.severity' must be one of critical, error, warning, info"
         component = _text(payload, "component", "payload.component", errors, TEXT_MAX, cut=True)
         for key in ("group", "class"):

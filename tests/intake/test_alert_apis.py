@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dispatch_app.services import calls, intake as intake_service, intake_keys
+from dispatch_app.services import alert_apis, calls, intake as intake_service, intake_keys
 
 VENDOR = Path(__file__).parent / "vendor"
 
@@ -228,3 +228,19 @@ def test_a_rotated_client_key_replaces_the_old_one(intake):
     new = intake_keys.make_key("acme", rotate=True)
     assert new != old and intake_keys.client_key("acme") == new
     assert intake_keys.clients_with_keys(["acme", "baker"]) == ["acme"]
+
+
+@pytest.mark.parametrize("value", [[], {}, ["P1"], {"a": 1}, 3, None])
+def test_a_field_of_any_type_is_refused_naming_it_never_raising_else(value):
+    for body, field in (({"message": "m", "priority": value}, "priority"),):
+        if value is None:
+            continue
+        with pytest.raises(alert_apis.Invalid) as refused:
+            alert_apis.parse_opsgenie_alert(json.dumps(body).encode())
+        assert field in refused.value.errors
+    for body, field in (({"event_action": value}, "event_action"),
+                        ({"event_action": "trigger", "payload": {"summary": "s", "source": "x", "severity": value}},
+                         "payload.severity")):
+        with pytest.raises(alert_apis.Invalid) as refused:
+            alert_apis.parse_pagerduty(body)
+        assert field in refused.value.errors

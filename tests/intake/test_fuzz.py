@@ -51,18 +51,18 @@ text_or_any = st.sampled_from(["acme", "erp-plc", "client:acme", "", " ", "\x00"
 opsgenie_bodies = st.fixed_dictionaries({}, optional={
     "message": text_or_any, "alias": text_or_any, "description": text_or_any, "entity": text_or_any,
     "source": text_or_any, "user": text_or_any, "note": text_or_any,
-    "priority": st.sampled_from(["P1", "P3", "P5", "P6", "p1"]) | scalars,
+    "priority": st.sampled_from(["P1", "P3", "P5", "P6", "p1"]) | values,
     "tags": st.lists(text_or_any, max_size=3) | scalars,
     "details": st.dictionaries(st.sampled_from(["client", "system", "x"]), text_or_any, max_size=3) | scalars,
 })
 pagerduty_payloads = st.fixed_dictionaries({}, optional={
     "summary": text_or_any, "source": text_or_any, "component": text_or_any, "group": text_or_any,
-    "class": text_or_any, "severity": st.sampled_from(["critical", "error", "warning", "info", "fatal"]) | scalars,
+    "class": text_or_any, "severity": st.sampled_from(["critical", "error", "warning", "info", "fatal"]) | values,
     "custom_details": st.dictionaries(st.sampled_from(["client", "system"]), text_or_any, max_size=2) | values,
 })
 pagerduty_bodies = st.fixed_dictionaries({}, optional={
     "routing_key": st.just("TOKEN") | text_or_any,
-    "event_action": st.sampled_from(["trigger", "acknowledge", "resolve", "explode"]) | scalars,
+    "event_action": st.sampled_from(["trigger", "acknowledge", "resolve", "explode"]) | values,
     "dedup_key": text_or_any, "payload": pagerduty_payloads | scalars,
     "links": st.lists(values, max_size=2) | scalars, "images": st.lists(values, max_size=2) | scalars,
 })
