@@ -12,6 +12,11 @@ default, durable settings, unless --pg-url names one):
   through the store with SQLAlchemy, in batches of 100 per transaction, no HTTP and no triage;
 - feed latency: from a POST's 201 to the call id coming out of ``Feed.wait`` in this process.
 
+    .venv/bin/python benchmarks/intake.py --enqueue [--seconds 8] [--clients 16] [--no-pg]
+
+- the same sustained load through PagerDuty's ``POST /v2/enqueue`` (a trigger with a new
+  ``dedup_key`` each time, so every event is a new call), beside the same floor.
+
     .venv/bin/python benchmarks/intake.py --alerts [--history 20000] [--serve-from DIR]
 
 - a large Alertmanager payload beside another writer (SQLite): one ``POST /v1/alertmanager`` of
@@ -127,7 +132,22 @@ def post(connection: http.client.HTTPConnection, body: dict) -> tuple[int, dict]
     return response.status, json.loads(response.read())
 
 
-def load(port: int, clients: int, seconds: float) -> dict:
+def trigger(key: str) -> dict:
+    """A PagerDuty Events API v2 trigger, as the vendor documents it, naming acme's PLC bridge."""
+    return {"routing_key": TOKEN, "event_action": "trigger", "dedup_key": key,
+            "payload": {"summary": BODY["summary"], "source": "plc-bridge-01", "severity": "critical",
+                        "component": "erp-plc", "custom_details": {"client": "acme"}}}
+
+
+def enqueue(connection: http.client.HTTPConnection, body: dict) -> tuple[int, dict]:
+    connection.request("POST", "/v2/enqueue", body=json.dumps(trigger(body["external_id"])),
+                       headers={"Content-Type": "application/json"})
+    response = connection.getresponse()
+    status = response.status
+    return (201 if status == 202 else status), json.loads(response.read())
+
+
+def load(port: int, clients: int, seconds: float, send=post) -> dict:
     """``clients`` threads posting back to back for ``seconds`` (after one second of warm-up)."""
     latencies: list[list[float]] = [[] for _ in range(clients)]
     failures = [0] * clients
@@ -143,7 +163,7 @@ def load(port: int, clients: int, seconds: float) -> dict:
             started = time.monotonic()
             if started >= end:
                 break
-            status, _ = post(connection, {**BODY, "external_id": f"load-{index}-{n}"})
+            status, _ = send(connection, {**BODY, "external_id": f"load-{index}-{n}"})
             n += 1
             finished = time.monotonic()
             if started >= begin:
@@ -245,7 +265,7 @@ def measure(name: str, url: str, work: Path, args) -> dict:
     northwind(url, work)
     process, port = start_server(url)
     try:
-        sustained = load(port, args.clients, args.seconds)
+        sustained = load(port, args.clients, args.seconds, enqueue if args.enqueue else post)
         latencies = feed_latency(url, port)
     finally:
         process.terminate()
@@ -330,6 +350,7 @@ def main() -> None:
     parser.add_argument("--pg-url", help="an empty PostgreSQL database to use instead of a throwaway server")
     parser.add_argument("--no-pg", action="store_true")
     parser.add_argument("--alerts", action="store_true", help="only the large Alertmanager payload figure")
+    parser.add_argument("--enqueue", action="store_true", help="the sustained load through POST /v2/enqueue")
     parser.add_argument("--alert-count", type=int, default=3000)
     parser.add_argument("--history", type=int, default=20000, help="calls in the database before the payload")
     parser.add_argument("--serve-from", metavar="DIR", help="run the server from this source tree")
@@ -353,8 +374,9 @@ def main() -> None:
             if server is not None:
                 server.stop()
     shutil.rmtree(work, ignore_errors=True)
-    print(f"POST /v1/calls, {args.clients} concurrent clients, {args.seconds:.0f} s sustained, on {os.cpu_count()} CPUs")
-    print(f"{'database':<11} {'calls/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'floor/s':>8} {'of floor':>8} "
+    endpoint = "POST /v2/enqueue" if args.enqueue else "POST /v1/calls"
+    print(f"{endpoint}, {args.clients} concurrent clients, {args.seconds:.0f} s sustained, on {os.cpu_count()} CPUs")
+    print(f"{'database':<11} {'alerts/s' if args.enqueue else 'calls/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'floor/s':>8} {'of floor':>8} "
           f"{'feed p50 ms':>11} {'feed max ms':>11}")
     for r in results:
         print(f"{r['database']:<11} {r['rate']:>8.0f} {r['p50']:>7.1f} {r['p99']:>7.1f} {r['failures']:>6} "

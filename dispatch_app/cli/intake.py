@@ -1,4 +1,5 @@
-"""``intake serve [--listen HOST:PORT]`` and ``intake token [--rotate]`` (CLI.md, INTAKE.md).
+"""``intake serve [--listen HOST:PORT]``, ``intake token [--rotate]`` and ``intake key --client ID
+[--rotate] | --list`` (CLI.md, INTAKE.md, docs/intake.md).
 
 The HTTP endpoint is another front end: like the console (``cli/main.py``), it is built by
 this entry point, which loads it by name only when ``serve`` runs. The CLI itself never calls
@@ -9,17 +10,20 @@ from __future__ import annotations
 import importlib
 
 from dispatch_app.errors import DispatchError
-from dispatch_app.services import intake
+from dispatch_app.services import intake, intake_keys
 
 DEFAULT_LISTEN = "127.0.0.1:8765"
 
 
 def add_arguments(name: str, parser) -> None:
-    parser.add_argument("action", choices=("serve", "token"),
-                        help="serve: run the endpoint; token: show (or --rotate) the intake token")
+    parser.add_argument("action", choices=("serve", "token", "key"),
+                        help="serve: run the endpoint; token: show (or --rotate) the intake token; "
+                             "key: make (or --rotate) a client's own key, or --list the clients that have one")
     parser.add_argument("--listen", metavar="HOST:PORT", default=DEFAULT_LISTEN,
                         help=f"serve: address to listen on (default {DEFAULT_LISTEN})")
-    parser.add_argument("--rotate", action="store_true", help="token: make a new token and print it once")
+    parser.add_argument("--rotate", action="store_true", help="token, key: make a new one and print it once")
+    parser.add_argument("--client", metavar="ID", help="key: the client whose key it is")
+    parser.add_argument("--list", action="store_true", help="key: list the clients that have a key (never the keys)")
     for label in ("client", "system", "impact", "severity"):
         parser.add_argument(f"--{label}-label", metavar="NAME",
                             help=f"serve: the Alertmanager label naming the {label} "
@@ -30,6 +34,10 @@ def add_arguments(name: str, parser) -> None:
 def run(args, context) -> int:
     if args.action == "token":
         return _token(args, context)
+    if args.action == "key":
+        return _key(args, context)
+    if args.client or args.list:
+        raise DispatchError("--client, --list: only with 'intake key'")
     if args.rotate:
         raise DispatchError("--rotate: only with 'intake token'")
     labels = intake.AlertLabels.from_environment(client=args.client_label, system=args.system_label,
@@ -47,4 +55,24 @@ def _token(args, context) -> int:
         context.print_json({"token": token, "new": made})
     else:
         print(token)
+    return 0
+
+
+def _key(args, context) -> int:
+    """A client's key is printed once, when made: the keyring keeps it, nothing shows it again."""
+    if args.list == bool(args.client):
+        raise DispatchError("intake key: give --client ID (to make a key) or --list")
+    if args.list:
+        with_keys = intake_keys.clients_with_keys(intake_keys.client_ids(context.db))
+        if context.json:
+            context.print_json({"clients": with_keys})
+        else:
+            for client in with_keys:
+                print(client)
+        return 0
+    key = intake_keys.make_client_key(context.db, args.client, rotate=args.rotate)
+    if context.json:
+        context.print_json({"client": args.client.strip(), "key": key})
+    else:
+        print(key)
     return 0

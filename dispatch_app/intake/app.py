@@ -1,5 +1,6 @@
 """The intake's HTTP endpoint (INTAKE.md) as an ASGI app: ``/v1/calls``, ``/v1/alertmanager``,
-``/v1/health``.
+``/v1/health``, and the drop-ins for Opsgenie's Alert API (``/v2/alerts``) and PagerDuty's
+Events API v2 (``/v2/enqueue``), which answer in their sender's own format (docs/intake.md).
 
 Order of checks on a POST: the token (401), the size (413: the declared Content-Length, then
 what actually arrives), the body (400 naming the field), the database (503). Every answer is
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+import uuid
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
@@ -20,7 +23,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from dispatch_app.errors import DispatchError
-from dispatch_app.services import intake
+from dispatch_app.services import alert_apis, intake, intake_keys
 from dispatch_app.services.database import Database
 
 log = logging.getLogger(__name__)
@@ -95,11 +98,106 @@ async def _drain(request: Request, already: int = 0) -> None:
         return
 
 
+def _opsgenie(status: int, message: str, started: float, errors: dict[str, str] | None = None,
+              **headers: str) -> JSONResponse:
+    """An answer shaped as Opsgenie's (``message`` or ``result``, ``took``, ``requestId``)."""
+    request_id = str(uuid.uuid4())
+    document: dict = {"result" if status < 300 else "message": message}
+    if errors:
+        document["errors"] = errors
+    document |= {"took": round(time.monotonic() - started, 3), "requestId": request_id}
+    return JSONResponse(document, status_code=status, headers={"X-Request-ID": request_id, **headers})
+
+
+def _pagerduty(status: int, message: str, errors: list[str] | None = None, **headers: str) -> JSONResponse:
+    """An error shaped as PagerDuty's Events API v2 answers one."""
+    return JSONResponse({"status": "invalid event" if status == 400 else "error", "message": message,
+                         "errors": errors or [message]}, status_code=status, headers=headers or None)
+
+
+OPSGENIE_UNAUTHORIZED = "Could not authenticate: send 'Authorization: GenieKey KEY' (the intake token or a client's key)"
+PAGERDUTY_UNAUTHORIZED = "'routing_key' is not the intake token nor a client's key (see dispatch-app intake key)"
+
+
 def create_app(db: Database, writer: intake.IntakeWriter, guard: intake.TokenGuard,
-               labels: intake.AlertLabels = intake.AlertLabels(), *, body_timeout: float = 30.0) -> Starlette:
+               labels: intake.AlertLabels = intake.AlertLabels(), *, body_timeout: float = 30.0,
+               keys: intake_keys.SenderKeys | None = None) -> Starlette:
     """The ASGI app. It starts ``writer`` when served (lifespan) and stops it at shutdown,
     after the requests in flight are written. A body not received in full within
-    ``body_timeout`` seconds is answered 408 and the connection closed."""
+    ``body_timeout`` seconds is answered 408 and the connection closed. ``keys`` names the
+    sender of the Opsgenie and PagerDuty endpoints (by default the token and the clients' keys)."""
+    keys = keys or intake_keys.SenderKeys(guard, lambda: intake_keys.client_ids(db))
+
+    async def received(request: Request, handle, error) -> JSONResponse:
+        """The body handed to ``handle``; trouble answered with ``error(status, message,
+        errors, **headers)`` in the sender's own format."""
+        try:
+            return await handle(await _body(request, body_timeout))
+        except _TooLarge:
+            return error(413, f"body: larger than {intake.BODY_LIMIT // 1024} KiB", None, Connection="close")
+        except _TooSlow:
+            return error(408, f"body: not received in full within {body_timeout:g} s; send it again", None,
+                         Connection="close")
+        except ClientDisconnect:
+            return error(400, "body: the connection closed before the body arrived", None)
+        except alert_apis.Invalid as invalid:
+            return error(400, str(invalid), invalid.errors)
+        except intake.DatabaseUnavailable as trouble:
+            return error(503, str(trouble), None, **{"Retry-After": "5"})
+        except DispatchError as trouble:
+            return error(400, str(trouble), None)
+        except Exception:  # a bug: one line to the sender, the traceback to the log
+            log.exception("intake: unexpected error on %s", request.url.path)
+            return error(500, "internal error in the intake; see its log", None)
+
+    async def write_alert(alert: intake.AlertInput) -> None:
+        await asyncio.wrap_future(writer.submit_alerts([alert], intake.now()))
+
+    async def opsgenie(request: Request, parse) -> JSONResponse:
+        started = time.monotonic()
+
+        def error(status, message, errors, **headers):
+            if status == 400 and errors and set(errors) != {"body"}:  # Opsgenie: 422 for a field, 400 for syntax
+                return _opsgenie(422, "Request body is not processable. Please check the errors.", started,
+                                 errors)
+            return _opsgenie(status, message, started, **headers)
+
+        sender = keys.identify_header(request.headers.get("authorization"), "GenieKey")
+        if sender is None:
+            return _opsgenie(401, OPSGENIE_UNAUTHORIZED, started)
+
+        async def handle(body: bytes) -> JSONResponse:
+            await write_alert(parse(body, sender))
+            return _opsgenie(202, "Request will be processed", started)
+        return await received(request, handle, error)
+
+    async def post_opsgenie_alert(request: Request) -> JSONResponse:
+        return await opsgenie(request, lambda body, sender: alert_apis.parse_opsgenie_alert(
+            body, sender_client=sender.client, labels=labels))
+
+    def opsgenie_action(action: str):
+        async def post(request: Request) -> JSONResponse:
+            return await opsgenie(request, lambda body, sender: alert_apis.parse_opsgenie_action(
+                action, request.path_params["identifier"], request.query_params.get("identifierType"), body))
+        return post
+
+    async def post_pagerduty(request: Request) -> JSONResponse:
+        def error(status, message, errors, **headers):
+            if status == 400:
+                listed = list(errors.values()) if errors else [message]
+                return _pagerduty(400, "Event object is invalid", listed, **headers)
+            return _pagerduty(status, message, None, **headers)
+
+        async def handle(body: bytes) -> JSONResponse:
+            data = alert_apis.pagerduty_body(body)
+            sender = keys.identify(alert_apis.pagerduty_routing_key(data))
+            if sender is None:
+                return _pagerduty(401, PAGERDUTY_UNAUTHORIZED)
+            alert = alert_apis.parse_pagerduty(data, sender_client=sender.client, labels=labels)
+            await write_alert(alert)
+            return JSONResponse({"status": "success", "message": "Event processed", "dedup_key": alert.fingerprint},
+                                status_code=202)
+        return await received(request, handle, error)
 
     async def guarded(request: Request, handle) -> JSONResponse:
         if not guard.allows(request.headers.get("authorization")):
@@ -145,7 +243,7 @@ def create_app(db: Database, writer: intake.IntakeWriter, guard: intake.TokenGua
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
         if error.status_code == 404:
             return _error(404, f"no endpoint {request.url.path} (POST /v1/calls, POST /v1/alertmanager, "
-                               "GET /v1/health)")
+                               "POST /v2/alerts, POST /v2/enqueue, GET /v1/health)")
         if error.status_code == 405:
             return _error(405, f"{request.method} is not allowed on {request.url.path}",
                           **dict(error.headers or {}))
@@ -168,6 +266,10 @@ def create_app(db: Database, writer: intake.IntakeWriter, guard: intake.TokenGua
             Route("/v1/calls", post_call, methods=["POST"]),
             Route("/v1/alertmanager", post_alertmanager, methods=["POST"]),
             Route("/v1/health", health, methods=["GET"]),
+            Route("/v2/alerts", post_opsgenie_alert, methods=["POST"]),
+            Route("/v2/alerts/{identifier:path}/close", opsgenie_action("close"), methods=["POST"]),
+            Route("/v2/alerts/{identifier:path}/acknowledge", opsgenie_action("acknowledge"), methods=["POST"]),
+            Route("/v2/enqueue", post_pagerduty, methods=["POST"]),
         ],
         exception_handlers={HTTPException: http_error, Exception: bug},
         lifespan=lifespan,

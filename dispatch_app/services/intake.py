@@ -141,17 +141,32 @@ class CallInput:
 
 @dataclass(frozen=True)
 class AlertInput:
-    """One alert of an Alertmanager payload, read into the call it raises."""
+    """One alert of a monitoring source (an Alertmanager payload's alert, an Opsgenie or a
+    PagerDuty event), read into the call it raises or the update of its open call.
+
+    ``call`` is None for an update that cannot raise a call by itself (an Opsgenie close or
+    acknowledge names only the alias): with no open call of its key it changes nothing."""
 
     fingerprint: str
-    state: str  # firing | resolved
+    state: str  # firing | resolved | acknowledged
     starts_at: str
-    call: CallInput
+    call: CallInput | None
+    source: str = ALERTMANAGER_SOURCE
+    key_field: str = "fingerprint"
+    """The name the source gives its key, kept in the alert event (fingerprint, alias, dedup_key)."""
+    note: str = ""
+    """The text of an update without a call (an Opsgenie close's note)."""
+    extra: tuple[tuple[str, str], ...] = ()
+    """What else the source said, kept in the alert event (its priority, who acknowledged)."""
 
     @property
     def dedup_key(self) -> str:
         """The alert's identity across its firings: the open call with this key is updated."""
-        return f"alertmanager:{self.fingerprint}"
+        return f"{self.source}:{self.fingerprint}"
+
+    @property
+    def text(self) -> str:
+        return self.call.summary if self.call is not None else self.note
 
     @property
     def external_id(self) -> str:
@@ -370,7 +385,7 @@ class _CallJob(_Job):
 @dataclass
 class _AlertJob(_Job):
     alerts: Sequence[AlertInput] = ()
-    prepared: list[calls.PreparedCall] = field(default_factory=list)
+    prepared: list[calls.PreparedCall | None] = field(default_factory=list)
     result: list[int] = field(default_factory=list)
 
 
@@ -497,7 +512,8 @@ class IntakeWriter:
             if isinstance(job, _CallJob):
                 job.prepared = self._prepared(job.request, job.at, env)
             elif isinstance(job, _AlertJob):
-                job.prepared = [self._prepared(alert.call, job.at, env) for alert in job.alerts]
+                job.prepared = [self._prepared(alert.call, job.at, env) if alert.call is not None else None
+                                for alert in job.alerts]
             return True
         except Exception as error:  # noqa: BLE001
             self._fail([job], error)
@@ -580,13 +596,16 @@ class IntakeWriter:
         return self._write_alert(session, job.alerts[step.index], job.prepared[step.index], job.at)
 
     @staticmethod
-    def _write_alert(session, alert: AlertInput, prepared: calls.PreparedCall, at: datetime) -> int:
-        """Update the open call of this fingerprint, else record the call (idempotent by the
-        firing's external id). An event is added only when the alert's state or text changed,
-        so Alertmanager's repeats do not flood the timeline."""
+    def _write_alert(session, alert: AlertInput, prepared: calls.PreparedCall | None, at: datetime) -> int:
+        """Update the open call of this key, else record the call (idempotent by the firing's
+        external id). An event is added only when the alert's state or text changed, so a
+        source's repeats do not flood the timeline. An update with no call of its own and no
+        open call of its key changes nothing (0)."""
         call_id = alert_rows.open_call_with_key(session, alert.dedup_key)
         created = False
         if call_id is None:
+            if prepared is None:
+                return 0
             call, created = calls.write_prepared(session, prepared)
             call_id = call.id
             if created:
@@ -599,9 +618,10 @@ class IntakeWriter:
         for event in events:
             if event.kind == tl.ALERT:
                 last_state, last_text = event.data.get("state"), event.data.get("text")
-        if created or last_state != alert.state or last_text != alert.call.summary:
-            data = tl.alert_data(alert.state, text=alert.call.summary, source=ALERTMANAGER_SOURCE)
-            data["fingerprint"] = alert.fingerprint
+        if created or last_state != alert.state or last_text != alert.text:
+            data = tl.alert_data(alert.state, text=alert.text, source=alert.source)
+            data.update(alert.extra)
+            data[alert.key_field] = alert.fingerprint
             call_rows.append_events(session, call_id, [tl.EventDraft(at, None, tl.ALERT, data)])
         return call_id
 

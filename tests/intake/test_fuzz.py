@@ -43,3 +43,61 @@ def check(answer: httpx.Response) -> None:
 def test_any_body_gets_2xx_or_4xx(intake, path, body):
     with intake.client() as client:
         check(client.post(path, content=body, headers={"Content-Type": "application/json"}))
+
+
+# ---------------------------------------------------------------- Opsgenie and PagerDuty, in their own shapes
+
+text_or_any = st.sampled_from(["acme", "erp-plc", "client:acme", "", " ", "\x00", "\udcff", "x" * 600]) | scalars
+opsgenie_bodies = st.fixed_dictionaries({}, optional={
+    "message": text_or_any, "alias": text_or_any, "description": text_or_any, "entity": text_or_any,
+    "source": text_or_any, "user": text_or_any, "note": text_or_any,
+    "priority": st.sampled_from(["P1", "P3", "P5", "P6", "p1"]) | values,
+    "tags": st.lists(text_or_any, max_size=3) | scalars,
+    "details": st.dictionaries(st.sampled_from(["client", "system", "x"]), text_or_any, max_size=3) | scalars,
+})
+pagerduty_payloads = st.fixed_dictionaries({}, optional={
+    "summary": text_or_any, "source": text_or_any, "component": text_or_any, "group": text_or_any,
+    "class": text_or_any, "severity": st.sampled_from(["critical", "error", "warning", "info", "fatal"]) | values,
+    "custom_details": st.dictionaries(st.sampled_from(["client", "system"]), text_or_any, max_size=2) | values,
+})
+pagerduty_bodies = st.fixed_dictionaries({}, optional={
+    "routing_key": st.just("TOKEN") | text_or_any,
+    "event_action": st.sampled_from(["trigger", "acknowledge", "resolve", "explode"]) | values,
+    "dedup_key": text_or_any, "payload": pagerduty_payloads | scalars,
+    "links": st.lists(values, max_size=2) | scalars, "images": st.lists(values, max_size=2) | scalars,
+})
+
+
+def _encoded(value) -> bytes:
+    return json.dumps(value).encode("utf-8", "surrogatepass")
+
+
+def check_vendor(answer: httpx.Response, fields: set[str]) -> None:
+    assert 200 <= answer.status_code < 500, answer.text
+    assert "Traceback" not in answer.text
+    if answer.status_code >= 400:
+        assert fields <= set(answer.json()), answer.text
+
+
+VENDOR_SETTINGS = settings(SETTINGS, max_examples=40)  # the fields' checks are shared: fewer bodies reach them all
+
+
+@pytest.mark.parametrize("path", ["/v2/alerts", "/v2/alerts/some-alias/close?identifierType=alias"])
+@VENDOR_SETTINGS
+@given(body=opsgenie_bodies.map(_encoded) | raw_bodies)
+def test_any_opsgenie_body_gets_2xx_or_4xx_in_its_shape(intake, path, body):
+    with httpx.Client(base_url=intake.url, timeout=30) as client:
+        answer = client.post(path, content=body, headers={"Authorization": f"GenieKey {intake.token}",
+                                                          "Content-Type": "application/json"})
+    check_vendor(answer, {"message", "took", "requestId"})
+
+
+@VENDOR_SETTINGS
+@given(body=pagerduty_bodies | values | raw_bodies)
+def test_any_pagerduty_body_gets_2xx_or_4xx_in_its_shape(intake, body):
+    if isinstance(body, dict) and body.get("routing_key") == "TOKEN":
+        body["routing_key"] = intake.token
+    content = body if isinstance(body, bytes) else _encoded(body)
+    with httpx.Client(base_url=intake.url, timeout=30) as client:
+        answer = client.post("/v2/enqueue", content=content, headers={"Content-Type": "application/json"})
+    check_vendor(answer, {"status", "message", "errors"})

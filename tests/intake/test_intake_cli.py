@@ -52,3 +52,27 @@ def test_listen_addresses(text, expected):
 def test_a_bad_listen_address_exits_2(memory_keyring, capsys, tmp_path):
     assert main(["intake", "serve", "--listen", "localhost", "--db", f"sqlite:///{tmp_path / 'd.db'}"]) == 2
     assert "--listen" in capsys.readouterr().err
+
+
+def test_a_client_key_is_made_shown_once_listed_by_client_and_rotated(memory_keyring, capsys, northwind_url):
+    db = ["--db", northwind_url]
+    assert main(["intake", "key", "--client", "acme", *db]) == 0
+    first = capsys.readouterr().out.strip()
+    assert len(first) >= 40 and memory_keyring.secrets[("dispatch-app", "intake-key:acme")] == first
+    assert main(["intake", "key", "--client", "acme", *db]) == 2  # shown once: not again
+    captured = capsys.readouterr()
+    assert first not in captured.out + captured.err and "--rotate" in captured.err
+    assert main(["intake", "key", "--client", "acme", "--rotate", "--json", *db]) == 0
+    rotated = json.loads(capsys.readouterr().out)
+    assert rotated["client"] == "acme" and rotated["key"] not in (first, "")
+    assert main(["intake", "key", "--list", "--json", *db]) == 0
+    listed = capsys.readouterr().out
+    assert json.loads(listed) == {"clients": ["acme"]} and rotated["key"] not in listed
+
+
+@pytest.mark.parametrize("args, named", [(["--client", "nobody"], "--client"), ([], "--list"),
+                                         (["--client", "acme", "--list"], "--list")])
+def test_a_bad_key_request_exits_2_naming_what_is_wrong(memory_keyring, capsys, northwind_url, args, named):
+    assert main(["intake", "key", *args, "--db", northwind_url]) == 2
+    assert named in capsys.readouterr().err
+    assert not [name for _, name in memory_keyring.secrets if name.startswith("intake-key:")]
