@@ -1,5 +1,6 @@
 """The intake's HTTP endpoint (INTAKE.md) as an ASGI app: ``/v1/calls``, ``/v1/alertmanager``,
-``/v1/health``.
+``/v1/health``, and the ringing phone (docs/ringing.md): ``/v1/ringing``, ``/v1/lookup``,
+``/v1/twilio/voice``.
 
 Order of checks on a POST: the token (401), the size (413: the declared Content-Length, then
 what actually arrives), the body (400 naming the field), the database (503). Every answer is
@@ -16,11 +17,11 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from dispatch_app.errors import DispatchError
-from dispatch_app.services import intake
+from dispatch_app.services import intake, phone_systems
 from dispatch_app.services.database import Database
 
 log = logging.getLogger(__name__)
@@ -96,13 +97,16 @@ async def _drain(request: Request, already: int = 0) -> None:
 
 
 def create_app(db: Database, writer: intake.IntakeWriter, guard: intake.TokenGuard,
-               labels: intake.AlertLabels = intake.AlertLabels(), *, body_timeout: float = 30.0) -> Starlette:
+               labels: intake.AlertLabels = intake.AlertLabels(), *, body_timeout: float = 30.0,
+               dispatcher_phone: str | None = None) -> Starlette:
     """The ASGI app. It starts ``writer`` when served (lifespan) and stops it at shutdown,
     after the requests in flight are written. A body not received in full within
-    ``body_timeout`` seconds is answered 408 and the connection closed."""
+    ``body_timeout`` seconds is answered 408 and the connection closed. ``dispatcher_phone``
+    is the number Twilio's calls are connected to (default ``$DISPATCH_DISPATCHER_PHONE``)."""
+    dispatcher_phone = dispatcher_phone or phone_systems.dispatcher_phone_from_environment()
 
-    async def guarded(request: Request, handle) -> JSONResponse:
-        if not guard.allows(request.headers.get("authorization")):
+    async def guarded(request: Request, handle, *, bearer: bool = True) -> JSONResponse:
+        if bearer and not guard.allows(request.headers.get("authorization")):
             return _error(401, UNAUTHORIZED, **{"WWW-Authenticate": "Bearer"})
         try:
             return await handle(await _body(request, body_timeout))
@@ -137,6 +141,36 @@ def create_app(db: Database, writer: intake.IntakeWriter, guard: intake.TokenGua
             return JSONResponse({"calls": ids}, status_code=200)
         return await guarded(request, handle)
 
+    async def post_ringing(request: Request) -> JSONResponse:
+        async def handle(body: bytes) -> JSONResponse:
+            ring = phone_systems.parse_ringing(body)
+            answer = await run_in_threadpool(phone_systems.ring, db, ring, intake.now())
+            return JSONResponse(answer, status_code=200)
+        return await guarded(request, handle)
+
+    async def get_lookup(request: Request) -> JSONResponse:
+        async def handle(body: bytes) -> JSONResponse:
+            phone = phone_systems.lookup_phone(request.query_params.getlist("phone"))
+            return JSONResponse(await run_in_threadpool(phone_systems.lookup, db, phone))
+        return await guarded(request, handle)
+
+    async def post_twilio_voice(request: Request) -> Response:
+        answer: Response | None = None
+
+        async def handle(body: bytes) -> JSONResponse:
+            nonlocal answer
+            url = phone_systems.twilio_url(str(request.url))
+            signature = request.headers.get("x-twilio-signature")
+            form = phone_systems.parse_twilio_form(body)
+            if not await run_in_threadpool(phone_systems.twilio_signature_valid, url, form, signature):
+                return _error(403, "X-Twilio-Signature: missing or wrong (signed with the Twilio auth token "
+                                   "kept in the keyring, see dispatch-app intake twilio-token)")
+            await run_in_threadpool(phone_systems.twilio_ring, db, form, intake.now())
+            answer = Response(phone_systems.twiml(dispatcher_phone), media_type="text/xml")
+            return JSONResponse({})
+        refused = await guarded(request, handle, bearer=False)
+        return answer if answer is not None else refused
+
     async def health(request: Request) -> JSONResponse:
         if await run_in_threadpool(intake.database_answers, db):
             return JSONResponse({"status": "ok"})
@@ -145,7 +179,7 @@ def create_app(db: Database, writer: intake.IntakeWriter, guard: intake.TokenGua
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
         if error.status_code == 404:
             return _error(404, f"no endpoint {request.url.path} (POST /v1/calls, POST /v1/alertmanager, "
-                               "GET /v1/health)")
+                               "POST /v1/ringing, GET /v1/lookup, POST /v1/twilio/voice, GET /v1/health)")
         if error.status_code == 405:
             return _error(405, f"{request.method} is not allowed on {request.url.path}",
                           **dict(error.headers or {}))
@@ -167,6 +201,9 @@ def create_app(db: Database, writer: intake.IntakeWriter, guard: intake.TokenGua
         routes=[
             Route("/v1/calls", post_call, methods=["POST"]),
             Route("/v1/alertmanager", post_alertmanager, methods=["POST"]),
+            Route("/v1/ringing", post_ringing, methods=["POST"]),
+            Route("/v1/lookup", get_lookup, methods=["GET"]),
+            Route("/v1/twilio/voice", post_twilio_voice, methods=["POST"]),
             Route("/v1/health", health, methods=["GET"]),
         ],
         exception_handlers={HTTPException: http_error, Exception: bug},
