@@ -71,6 +71,7 @@ class Console:
     p1_alert: object = None
     windows: object = None
     appearance: object = None
+    ringing: object = None
 
 
 class _Subscription:
@@ -142,6 +143,7 @@ def _console_window(*, backend, tasks, events, messages, settings, clock, apply_
     from dispatch_app.ui.console.intake_host import IntakeHosting
     from dispatch_app.ui.console.p1_alert import P1Alert
     from dispatch_app.ui.console.queue import Queue
+    from dispatch_app.ui.console.ringing import Ringing
     from dispatch_app.ui.console.shift import Shift
     from dispatch_app.ui.console.sign_in import SignIn
     from dispatch_app.ui.console.windows import OtherWindows
@@ -160,6 +162,7 @@ def _console_window(*, backend, tasks, events, messages, settings, clock, apply_
                                         sign_in=sign_in.ensure_signed_in, **common)
     queue = Queue(pane=window.queue_pane, clock=clock, subscribe=subscribe, **common)
     call_work = CallWork(pane=window.call_pane, window=window, clock=clock, **common)
+    ringing = Ringing(banner=window.ringing_banner, clock=clock, take_call=call_work.take_ring, **common)
     shift = Shift(label=window.shift_label, window=window, clock=clock, **common)
     p1_alert = P1Alert(banner=window.p1_banner, desk=desk, events=events, messages=messages, settings=settings,
                        notifier=notifier, focus_call=call_work.focus, parent=window)
@@ -170,7 +173,7 @@ def _console_window(*, backend, tasks, events, messages, settings, clock, apply_
     appearance = Appearance(settings=settings, events=events, apply_theme=apply_theme, parent=window)
     controllers = dict(database_health=database_health, sign_in=sign_in, environment=environment, queue=queue,
                        call_work=call_work, shift=shift, p1_alert=p1_alert, intake_host=intake_host,
-                       windows=windows, appearance=appearance)
+                       windows=windows, appearance=appearance, ringing=ringing)
     window.host(controllers, MAIN_COMMANDS)
     return window, controllers
 

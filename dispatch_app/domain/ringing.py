@@ -66,6 +66,8 @@ class Ringing:
     open_calls: tuple[OpenCallState, ...] = ()
     ring: int | None = None
     external_id: str | None = None
+    rang_at: datetime | None = None
+    """When the phone rang (a kept ring); ``at`` is the instant the open calls are shown at."""
 
     @property
     def unknown(self) -> bool:

@@ -117,12 +117,12 @@ def _shown(db: Database, phone: str, at: datetime, *, line: str | None, name: st
            contact: str | None, ring: Ring | None = None) -> Ringing:
     if client is None:
         return Ringing(phone=phone, at=at, line=line, caller_name=name, ring=ring.id if ring else None,
-                       external_id=ring.external_id if ring else None)
+                       external_id=ring.external_id if ring else None, rang_at=ring.at if ring else None)
     env = load_environment(db, clients=[client])
     found = env.client(client)
     if found is None:  # the client left the environment since the ring was kept
         return Ringing(phone=phone, at=at, line=line, caller_name=name, ring=ring.id if ring else None,
-                       external_id=ring.external_id if ring else None)
+                       external_id=ring.external_id if ring else None, rang_at=ring.at if ring else None)
     person = next((c for c in found.contacts if c.name == contact), None) if contact else None
     with db.session(read_only=True) as session:
         open_calls, events = call_rows.open_calls_of(session, client)
@@ -137,7 +137,7 @@ def _shown(db: Database, phone: str, at: datetime, *, line: str | None, name: st
         states.append(open_call_state(call, escalation, names))
     return Ringing(phone=phone, at=at, line=line, caller_name=name, client=client, client_name=found.name,
                    contact=person, open_calls=most_urgent_first(states), ring=ring.id if ring else None,
-                   external_id=ring.external_id if ring else None)
+                   external_id=ring.external_id if ring else None, rang_at=ring.at if ring else None)
 
 
 # ---------------------------------------------------------------- keeping the ring
