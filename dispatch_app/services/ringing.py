@@ -114,11 +114,12 @@ def _text(value: str | None, where: str) -> str | None:
 
 
 def _shown(db: Database, phone: str, at: datetime, *, line: str | None, name: str | None, client: str | None,
-           contact: str | None, ring: Ring | None = None) -> Ringing:
+           contact: str | None, ring: Ring | None = None, env=None) -> Ringing:
     if client is None:
         return Ringing(phone=phone, at=at, line=line, caller_name=name, ring=ring.id if ring else None,
                        external_id=ring.external_id if ring else None, rang_at=ring.at if ring else None)
-    env = load_environment(db, clients=[client])
+    if env is None or env.client(client) is None:
+        env = load_environment(db, clients=[client])
     found = env.client(client)
     if found is None:  # the client left the environment since the ring was kept
         return Ringing(phone=phone, at=at, line=line, caller_name=name, ring=ring.id if ring else None,
@@ -173,17 +174,19 @@ def record_ring(db: Database, *, phone: str, at: datetime, line: str | None = No
     return RingAnswer(stored, shown(db, stored, at), created)
 
 
-def shown(db: Database, ring: Ring, at: datetime) -> Ringing:
-    """What a kept ring shows at ``at`` (the match made when it rang, the open calls now)."""
+def shown(db: Database, ring: Ring, at: datetime, env=None) -> Ringing:
+    """What a kept ring shows at ``at`` (the match made when it rang, the open calls now).
+    ``env``, an environment already loaded (the console's), saves reading it again."""
     return _shown(db, ring.phone, at, line=ring.line, name=ring.caller_name, client=ring.client,
-                  contact=ring.contact, ring=ring)
+                  contact=ring.contact, ring=ring, env=env)
 
 
-def rings(db: Database, ring_ids, *, at: datetime) -> list[Ringing]:
+def rings(db: Database, ring_ids, *, at: datetime, env=None) -> list[Ringing]:
     """The rings the change feed named that no call took yet, newest first, as shown at ``at``."""
     with db.session(read_only=True) as session:
         kept = ring_rows.load_rings(session, list(ring_ids))
-    return [shown(db, r, at) for r in sorted(kept, key=lambda r: (r.at, r.id), reverse=True) if not r.answered]
+    return [shown(db, r, at, env) for r in sorted(kept, key=lambda r: (r.at, r.id), reverse=True)
+            if not r.answered]
 
 
 def answered(db: Database, ring_ids) -> set[int]:

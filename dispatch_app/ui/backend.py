@@ -98,9 +98,9 @@ class Backend:
 
     # ------------------------------------------------------------ the ringing phone
 
-    def rings(self, ring_ids, *, at: datetime):
+    def rings(self, ring_ids, *, at: datetime, env: Environment | None = None):
         """The rings named that no call took yet, newest first (domain Ringing values)."""
-        return ringing.rings(self.db, ring_ids, at=at)
+        return ringing.rings(self.db, ring_ids, at=at, env=env)
 
     def rings_answered(self, ring_ids) -> set[int]:
         return ringing.answered(self.db, ring_ids)

@@ -67,7 +67,8 @@ class Ringing(QObject):
     def _on_changes_arrived(self, changes) -> None:
         ids = [i for i in getattr(changes, "ring_ids", ()) if i not in self._dismissed and not self.banner.shows(i)]
         if ids:
-            self.tasks.run(lambda: self.backend.rings(ids, at=self.clock.now()), name="rings",
+            env = self.desk.env
+            self.tasks.run(lambda: self.backend.rings(ids, at=self.clock.now(), env=env), name="rings",
                            on_done=self._show, on_error=self.desk.failed)
         if changes.call_ids and self.banner.rows:
             shown = [r.ringing.ring for r in self.banner.rows]
