@@ -15,6 +15,8 @@ def add_arguments(name: str, parser) -> None:
 
 
 def run(args, context) -> int:
+    if context.as_tech is not None:
+        context.db  # noqa: B018 - opening it checks --as, as every command does
     shown = console_link.ring(context.db_url, RingRequest(args.phone, args.line, args.name, None, args.call_id))
     if context.json:
         context.print_json({"ringing": shown})
