@@ -163,8 +163,8 @@ def create_app(db: Database, writer: intake.IntakeWriter, guard: intake.TokenGua
             signature = request.headers.get("x-twilio-signature")
             form = phone_systems.parse_twilio_form(body)
             if not await run_in_threadpool(phone_systems.twilio_signature_valid, url, form, signature):
-                return _error(403, "X-Twilio-Signature: missing or wrong (signed with the Twilio auth token "
-                                   "kept in the keyring, see dispatch-app intake twilio-token)")
+                return _error(403, "X-Twilio-Signature: missing or wrong (it must be signed with the Twilio auth "
+                                   "token kept in the keyring: service dispatch-app, user twilio-auth-token)")
             await run_in_threadpool(phone_systems.twilio_ring, db, form, intake.now())
             answer = Response(phone_systems.twiml(dispatcher_phone), media_type="text/xml")
             return JSONResponse({})
