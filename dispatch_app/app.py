@@ -71,6 +71,8 @@ class Console:
     p1_alert: object = None
     windows: object = None
     appearance: object = None
+    ringing: object = None
+    console_link: object = None
 
 
 class _Subscription:
@@ -86,10 +88,11 @@ class _Subscription:
 
 def build_console(db_url: str | None, *, settings, clock=None, resources: Path | None = None,
                   apply_theme=None, demo: bool = False, follow_changes: bool = True,
-                  settle_heap: bool = False) -> Console:
+                  settle_heap: bool = False, link_address: str | None = None) -> Console:
     """The window and its collaborators, not yet shown (the QApplication must exist).
     ``settle_heap``: tune the garbage collector once the first environment is in, as the
-    console's own process does (:func:`_settle_heap_once`; tests keep Python's defaults)."""
+    console's own process does (:func:`_settle_heap_once`; tests keep Python's defaults).
+    ``link_address``: the local socket other programs reach this console on (None: none)."""
     from dispatch_app.feed import Feed
     from dispatch_app.ui.alerts import Notifier
     from dispatch_app.ui.backend import Backend
@@ -120,14 +123,14 @@ def build_console(db_url: str | None, *, settings, clock=None, resources: Path |
     window, controllers = _console_window(
         backend=backend, tasks=tasks, events=events, messages=messages, settings=settings, clock=viewer,
         apply_theme=apply_theme, icon=icon, demo=demo, subscribe=subscribe if feed is not None else None,
-        make_intake_server=make_intake_server, notifier=Notifier(icon, sound))
+        make_intake_server=make_intake_server, notifier=Notifier(icon, sound), link_address=link_address)
     if settle_heap:
         window.environment_loaded.connect(_settle_heap_once)
     return Console(window, backend, tasks, events, messages, settings, viewer, feed, **controllers)
 
 
 def _console_window(*, backend, tasks, events, messages, settings, clock, apply_theme, icon, demo, subscribe,
-                    make_intake_server, notifier):
+                    make_intake_server, notifier, link_address=None):
     """The main window, a shell, and the controllers it hosts, each built on the widgets it owns.
 
     The desk comes first and the database's health second: their slots run before the others',
@@ -135,6 +138,7 @@ def _console_window(*, backend, tasks, events, messages, settings, clock, apply_
     as they are now. The environment starts before the queue (it signs somebody in)."""
     from dispatch_app.ui.console.appearance import Appearance
     from dispatch_app.ui.console.call_work import CallWork
+    from dispatch_app.ui.console.console_link import ConsoleLink
     from dispatch_app.ui.console.command_table import MAIN_COMMANDS
     from dispatch_app.ui.console.database_health import DatabaseHealth
     from dispatch_app.ui.console.desk import Desk
@@ -142,11 +146,13 @@ def _console_window(*, backend, tasks, events, messages, settings, clock, apply_
     from dispatch_app.ui.console.intake_host import IntakeHosting
     from dispatch_app.ui.console.p1_alert import P1Alert
     from dispatch_app.ui.console.queue import Queue
+    from dispatch_app.ui.console.ringing import Ringing
     from dispatch_app.ui.console.shift import Shift
     from dispatch_app.ui.console.sign_in import SignIn
     from dispatch_app.ui.console.windows import OtherWindows
     from dispatch_app.ui.context import Context
     from dispatch_app.ui.main_window import MainWindow
+    from dispatch_app.ui.single_instance import InstanceServer
 
     desk = Desk(events, messages)
     context = Context(backend, tasks, events, messages, clock, lambda: desk.actor)
@@ -160,6 +166,9 @@ def _console_window(*, backend, tasks, events, messages, settings, clock, apply_
                                         sign_in=sign_in.ensure_signed_in, **common)
     queue = Queue(pane=window.queue_pane, clock=clock, subscribe=subscribe, **common)
     call_work = CallWork(pane=window.call_pane, window=window, clock=clock, **common)
+    ringing = Ringing(banner=window.ringing_banner, clock=clock, take_call=call_work.take_ring, **common)
+    server = InstanceServer(link_address, window) if link_address else None
+    console_link = ConsoleLink(window=window, server=server, ring=ringing.ring, parent=window)
     shift = Shift(label=window.shift_label, window=window, clock=clock, **common)
     p1_alert = P1Alert(banner=window.p1_banner, desk=desk, events=events, messages=messages, settings=settings,
                        notifier=notifier, focus_call=call_work.focus, parent=window)
@@ -170,7 +179,7 @@ def _console_window(*, backend, tasks, events, messages, settings, clock, apply_
     appearance = Appearance(settings=settings, events=events, apply_theme=apply_theme, parent=window)
     controllers = dict(database_health=database_health, sign_in=sign_in, environment=environment, queue=queue,
                        call_work=call_work, shift=shift, p1_alert=p1_alert, intake_host=intake_host,
-                       windows=windows, appearance=appearance)
+                       windows=windows, appearance=appearance, ringing=ringing, console_link=console_link)
     window.host(controllers, MAIN_COMMANDS)
     return window, controllers
 
@@ -192,15 +201,26 @@ def _settle_heap_once(_env=None) -> None:
         gc.set_threshold(50_000, *gc.get_threshold()[1:])
 
 
-def run_console(db_url: str | None = None, demo: bool = False, *, clock=None) -> int:
-    """Open the console (the CLI's default command); answers the exit status."""
+def run_console(db_url: str | None = None, demo: bool = False, *, clock=None, ring=None) -> int:
+    """Open the console (the CLI's default command); answers the exit status. When a console
+    already runs for this user and database, raise it instead (and hand it ``ring``, a
+    RingRequest from a ``dispatch-app:`` URL)."""
+    from dispatch_app.services import console_link
+
+    db_url = db_url or os.environ.get("DISPATCH_DB") or None
+    link = None if demo else db_url
+    if not demo and console_link.send(link, {"command": "raise"}) is not None:
+        if ring is not None:
+            console_link.ring(link, ring)
+        log.info("a console already runs for this database: raised it")
+        return 0
+
     from PySide6.QtWidgets import QApplication
 
     from dispatch_app import settings as workstation
     from dispatch_app.ui import crash, theme
     from dispatch_app.ui.clock import system_now
 
-    db_url = db_url or os.environ.get("DISPATCH_DB") or None
     path = log_file()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Dispatch Console")
@@ -221,9 +241,12 @@ def run_console(db_url: str | None = None, demo: bool = False, *, clock=None) ->
 
         db_url = build_demo_database(resources, (clock or system_now)())
     console = build_console(db_url, settings=settings, clock=clock, resources=resources, settle_heap=True,
-                            apply_theme=apply_theme, demo=demo)
+                            apply_theme=apply_theme, demo=demo,
+                            link_address=None if demo else console_link.address(link))
     console.window.show()
     console.window.start()
+    if ring is not None:
+        console.ringing.ring(ring.phone, line=ring.line, name=ring.name, call_id=ring.call_id)
     log.info("console started on %s", console.backend.display_url)
     try:
         return app.exec()

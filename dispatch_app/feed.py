@@ -4,7 +4,7 @@ One mechanism, two ways of waking up:
 
 - the question is always the same catch-up query: "what did writes numbered after my token
   touch?" (the change counter, with what triggers stamp: ``calls.changed_seq``,
-  ``changes.environment_seq``, ``changes.shifts_seq``; migration 0003);
+  ``changes.environment_seq``, ``changes.shifts_seq``; migration 0003; ``rings.changed_seq``, 0009);
 - on SQLite the feed polls the counter (one tiny query every ``poll_interval``, 250 ms);
 - on PostgreSQL it LISTENs on ``dispatch_changes`` (every bump NOTIFYs at commit) and asks the
   same query when woken. LISTEN is set up before the counter is read, and a lost listening
@@ -53,9 +53,12 @@ class ChangeSet:
     environment_changed: bool = False
     shifts_changed: bool = False
     reset: bool = False
+    ring_ids: tuple[int, ...] = ()
+    """Rings kept (the phone rang: migration 0009), in id order."""
 
     def __bool__(self) -> bool:
-        return bool(self.call_ids) or self.environment_changed or self.shifts_changed or self.reset
+        return (bool(self.call_ids) or self.environment_changed or self.shifts_changed or self.reset
+                or bool(self.ring_ids))
 
 
 NOTHING = ChangeSet()
@@ -98,9 +101,11 @@ class Feed:
                     return counter, ChangeSet(environment_changed=True, shifts_changed=True, reset=True)
                 state = feed_rows.feed_state(session)
                 ids = feed_rows.calls_changed(session, token, state.counter)
+                rings = feed_rows.rings_changed(session, token, state.counter)
         except (sa_exc.OperationalError, sa_exc.InterfaceError) as error:
             raise self._unreachable(error) from error  # the cause tells the console it is the database
-        return state.counter, ChangeSet(tuple(ids), state.environment_seq > token, state.shifts_seq > token)
+        return state.counter, ChangeSet(tuple(ids), state.environment_seq > token, state.shifts_seq > token,
+                                        ring_ids=tuple(rings))
 
     def wait(self, token: int, timeout: float) -> tuple[int, ChangeSet]:
         """Block until something changed after ``token`` or ``timeout`` seconds passed (then

@@ -16,6 +16,7 @@ from dispatch_app.errors import DispatchError
 
 SERVICE = "dispatch-app"
 INTAKE_TOKEN = "intake-token"
+TWILIO_AUTH_TOKEN = "twilio-auth-token"
 
 _INSTALL = (
     "install and start a Secret Service provider (GNOME Keyring or KWallet) on Linux; "

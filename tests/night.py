@@ -56,7 +56,7 @@ def execute(db: Database, sql: str, **params) -> None:
 _templates: dict[str, str] = {}
 _shared: dict[str, str] = {}
 _names = itertools.count()
-CALL_TABLES = "handoff_records, shifts, call_events, calls"
+CALL_TABLES = "rings, handoff_records, shifts, call_events, calls"
 
 
 def _template(dialect: str, request, tmp_path_factory) -> str:

@@ -16,9 +16,13 @@ DEFAULT_LISTEN = "127.0.0.1:8765"
 
 
 def add_arguments(name: str, parser) -> None:
-    parser.add_argument("action", choices=("serve", "token", "key"),
+    parser.add_argument("action", choices=("serve", "token", "key", "3cx-template"),
                         help="serve: run the endpoint; token: show (or --rotate) the intake token; "
-                             "key: make (or --rotate) a client's own key, or --list the clients that have one")
+                             "key: make (or --rotate) a client's own key, or --list the clients that have one; "
+                             "3cx-template: the 3CX server-side CRM template calling /v1/lookup")
+    parser.add_argument("-o", "--out", metavar="FILE", help="3cx-template: write it to FILE (default: standard output)")
+    parser.add_argument("--intake-url", metavar="URL", default=f"http://{DEFAULT_LISTEN}",
+                        help="3cx-template: the intake's address as 3CX reaches it (an admin can change it in 3CX)")
     parser.add_argument("--listen", metavar="HOST:PORT", default=DEFAULT_LISTEN,
                         help=f"serve: address to listen on (default {DEFAULT_LISTEN})")
     parser.add_argument("--rotate", action="store_true", help="token, key: make a new one and print it once")
@@ -38,6 +42,8 @@ def run(args, context) -> int:
         return _key(args, context)
     if args.client or args.list:
         raise DispatchError("--client, --list: only with 'intake key'")
+    if args.action == "3cx-template":
+        return _template_3cx(args, context)
     if args.rotate:
         raise DispatchError("--rotate: only with 'intake token'")
     labels = intake.AlertLabels.from_environment(client=args.client_label, system=args.system_label,
@@ -75,4 +81,22 @@ def _key(args, context) -> int:
         context.print_json({"client": args.client.strip(), "key": key})
     else:
         print(key)
+    return 0
+
+
+def _template_3cx(args, context) -> int:
+    from dispatch_app.services import phone_systems  # noqa: PLC0415 - only for this action
+
+    url = (args.intake_url or "").strip().rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise DispatchError(f"--intake-url: {url[:60]!r} is not an http:// or https:// URL")
+    if not args.out:
+        print(phone_systems.template_3cx(url), end="")
+        return 0
+    phone_systems.write_template_3cx(args.out, url)
+    if context.json:
+        context.print_json({"written": args.out})
+    else:
+        print(f"Wrote the 3CX CRM template to {args.out}: import it in 3CX (Settings, CRM, Server side) "
+              "and paste the intake token")
     return 0

@@ -46,6 +46,7 @@ COMMANDS = {
     "runbooks": ("edit", "runbooks past their review date (--stale); mark one reviewed"),
     "history": ("edit", "the recorded changes of one environment record"),
     "intake": ("intake", "run the HTTP intake endpoint (serve) or show/rotate its token (token)"),
+    "ringing": ("ringing", "hand a ringing phone to the running console"),
 }
 
 
@@ -106,8 +107,30 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _open_url(url: str) -> int:
+    """``dispatch-app dispatch-app:ringing?phone=...`` (the desktop's URL handler): the ring goes
+    to the running console, or a console opens with it; a malformed URL is one line, exit 2."""
+    from dispatch_app.services import console_link, ringing
+
+    try:
+        request = ringing.parse_ring_url(url)
+        db_url = os.environ.get("DISPATCH_DB") or None
+        try:
+            console_link.ring(db_url, request)
+        except DispatchError as error:
+            if str(error) != console_link.NOT_RUNNING:
+                raise
+            return importlib.import_module("dispatch_app.app").run_console(db_url, ring=request)
+    except DispatchError as error:
+        print(f"dispatch-app: {_safe(str(error))}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if len(argv) == 1 and argv[0].lower().startswith("dispatch-app:"):
+        return _open_url(argv[0])
     parser = build_parser(command_in(argv) or "")
     try:
         arguments.check_argv(argv, parser)

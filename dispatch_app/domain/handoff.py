@@ -24,6 +24,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from .localtime import format_utc, to_local
 from .model import Triage
+from .ringing import Ring
 from .timeline import (
     ACKED,
     ATTEMPT,
@@ -194,6 +195,8 @@ class Handoff:
     anchor: str | None = None
     """The record's chain head (``HASH:COUNT``) at the end of the shift, once it is issued:
     printed on the record so that ``verify --anchor`` can prove the history up to there."""
+    missed: tuple[Ring, ...] = ()
+    """Rings of the shift that never became a call (the phone rang and nobody recorded it)."""
 
     def name(self, tech: str | None) -> str:
         if tech is None:
@@ -349,13 +352,14 @@ def _escalation_step(state: EscalationState, wake, tz: str, at: datetime, name) 
 def build_handoff(shift: Shift, calls: Iterable[Call], events_by_call: Mapping[int, Sequence[CallEvent]],
                   triage_by_call: Mapping[int, Triage], notes: Sequence[str] = (), *,
                   at: datetime | None = None, timezone: str = "UTC",
-                  names: Mapping[str, str] | None = None) -> Handoff:
+                  names: Mapping[str, str] | None = None, rings: Iterable[Ring] = ()) -> Handoff:
     """The handoff record of ``shift`` as of ``at`` (default: the shift's end).
 
     ``calls`` may hold more than the shift's calls: those received after ``at`` or resolved
     before the shift began are left out. A call's status is read from its timeline up to ``at``
     (its stored status when it has no events). ``names`` maps technician ids to display names
     (the wake lists' names are used too); ``timezone`` is the zone times are shown in.
+    ``rings``: the phone's rings; those of the shift (up to ``at``) no call took are its missed calls.
     """
     at = shift.end if at is None else at
     window_end = min(shift.end, at + timedelta(microseconds=1))
@@ -443,7 +447,9 @@ def build_handoff(shift: Shift, calls: Iterable[Call], events_by_call: Mapping[i
                    timezone=timezone, received=tuple(received), resolved=tuple(resolved),
                    open=tuple(still_open), deferred=tuple(deferred), attempts=tuple(attempt_lines),
                    acknowledgements=tuple(acks), breaches=tuple(breaches), notes=tuple(notes),
-                   figures=figures, names=dict(known))
+                   figures=figures, names=dict(known),
+                   missed=tuple(sorted((r for r in rings if in_shift(r.at) and r.at <= at and not r.answered),
+                                       key=lambda r: (r.at, r.id))))
 
 
 def handoff_to_dict(handoff: Handoff) -> dict[str, Any]:
@@ -477,6 +483,9 @@ def handoff_to_dict(handoff: Handoff) -> dict[str, Any]:
         "breaches": [{**line(b.line), "responded_at": format_utc(b.responded_at), "responded_by": b.responded_by,
                       "minutes_late": b.minutes_late} for b in handoff.breaches],
         "notes": list(handoff.notes),
+        "missed": [{"ring": r.id, "at": format_utc(r.at), "phone": r.phone, "caller_name": r.caller_name,
+                    "line": r.line, "client": r.client, "contact": r.contact, "external_id": r.external_id}
+                   for r in handoff.missed],
         "anchor": handoff.anchor,
         "figures": {"received": f.received, "resolved": f.resolved, "open": f.open, "deferred": f.deferred,
                     "escalated": f.escalated, "attempts": f.attempts, "acknowledgements": f.acknowledgements,

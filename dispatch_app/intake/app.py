@@ -1,6 +1,7 @@
 """The intake's HTTP endpoint (INTAKE.md) as an ASGI app: ``/v1/calls``, ``/v1/alertmanager``,
-``/v1/health``, and the drop-ins for Opsgenie's Alert API (``/v2/alerts``) and PagerDuty's
-Events API v2 (``/v2/enqueue``), which answer in their sender's own format (docs/intake.md).
+``/v1/health``, the drop-ins for Opsgenie's Alert API (``/v2/alerts``) and PagerDuty's
+Events API v2 (``/v2/enqueue``), which answer in their sender's own format (docs/intake.md),
+and the ringing phone (docs/ringing.md): ``/v1/ringing``, ``/v1/lookup``, ``/v1/twilio/voice``.
 
 Order of checks on a POST: the token (401), the size (413: the declared Content-Length, then
 what actually arrives), the body (400 naming the field), the database (503). Every answer is
@@ -19,11 +20,11 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from dispatch_app.errors import DispatchError
-from dispatch_app.services import alert_apis, intake, intake_keys
+from dispatch_app.services import alert_apis, intake, intake_keys, phone_systems
 from dispatch_app.services.database import Database
 
 log = logging.getLogger(__name__)
@@ -121,11 +122,14 @@ PAGERDUTY_UNAUTHORIZED = "'routing_key' is not the intake token nor a client's k
 
 def create_app(db: Database, writer: intake.IntakeWriter, guard: intake.TokenGuard,
                labels: intake.AlertLabels = intake.AlertLabels(), *, body_timeout: float = 30.0,
-               keys: intake_keys.SenderKeys | None = None) -> Starlette:
+               keys: intake_keys.SenderKeys | None = None, dispatcher_phone: str | None = None) -> Starlette:
     """The ASGI app. It starts ``writer`` when served (lifespan) and stops it at shutdown,
     after the requests in flight are written. A body not received in full within
     ``body_timeout`` seconds is answered 408 and the connection closed. ``keys`` names the
-    sender of the Opsgenie and PagerDuty endpoints (by default the token and the clients' keys)."""
+    sender of the Opsgenie and PagerDuty endpoints (by default the token and the clients' keys).
+    ``dispatcher_phone`` is the number Twilio's calls are connected to (default
+    ``$DISPATCH_DISPATCHER_PHONE``)."""
+    dispatcher_phone = dispatcher_phone or phone_systems.dispatcher_phone_from_environment()
     keys = keys or intake_keys.SenderKeys(guard, lambda: intake_keys.client_ids(db))
 
     async def received(request: Request, handle, error) -> JSONResponse:
@@ -199,8 +203,8 @@ def create_app(db: Database, writer: intake.IntakeWriter, guard: intake.TokenGua
                                 status_code=202)
         return await received(request, handle, error)
 
-    async def guarded(request: Request, handle) -> JSONResponse:
-        if not guard.allows(request.headers.get("authorization")):
+    async def guarded(request: Request, handle, *, bearer: bool = True) -> JSONResponse:
+        if bearer and not guard.allows(request.headers.get("authorization")):
             return _error(401, UNAUTHORIZED, **{"WWW-Authenticate": "Bearer"})
         try:
             return await handle(await _body(request, body_timeout))
@@ -235,6 +239,36 @@ def create_app(db: Database, writer: intake.IntakeWriter, guard: intake.TokenGua
             return JSONResponse({"calls": ids}, status_code=200)
         return await guarded(request, handle)
 
+    async def post_ringing(request: Request) -> JSONResponse:
+        async def handle(body: bytes) -> JSONResponse:
+            ring = phone_systems.parse_ringing(body)
+            answer = await run_in_threadpool(phone_systems.ring, db, ring, intake.now())
+            return JSONResponse(answer, status_code=200)
+        return await guarded(request, handle)
+
+    async def get_lookup(request: Request) -> JSONResponse:
+        async def handle(body: bytes) -> JSONResponse:
+            phone = phone_systems.lookup_phone(request.query_params.getlist("phone"))
+            return JSONResponse(await run_in_threadpool(phone_systems.lookup, db, phone))
+        return await guarded(request, handle)
+
+    async def post_twilio_voice(request: Request) -> Response:
+        answer: Response | None = None
+
+        async def handle(body: bytes) -> JSONResponse:
+            nonlocal answer
+            url = phone_systems.twilio_url(str(request.url))
+            signature = request.headers.get("x-twilio-signature")
+            form = phone_systems.parse_twilio_form(body)
+            if not await run_in_threadpool(phone_systems.twilio_signature_valid, url, form, signature):
+                return _error(403, "X-Twilio-Signature: missing or wrong (it must be signed with the Twilio auth "
+                                   "token kept in the keyring: service dispatch-app, user twilio-auth-token)")
+            await run_in_threadpool(phone_systems.twilio_ring, db, form, intake.now())
+            answer = Response(phone_systems.twiml(dispatcher_phone), media_type="text/xml")
+            return JSONResponse({})
+        refused = await guarded(request, handle, bearer=False)
+        return answer if answer is not None else refused
+
     async def health(request: Request) -> JSONResponse:
         if await run_in_threadpool(intake.database_answers, db):
             return JSONResponse({"status": "ok"})
@@ -243,7 +277,8 @@ def create_app(db: Database, writer: intake.IntakeWriter, guard: intake.TokenGua
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
         if error.status_code == 404:
             return _error(404, f"no endpoint {request.url.path} (POST /v1/calls, POST /v1/alertmanager, "
-                               "POST /v2/alerts, POST /v2/enqueue, GET /v1/health)")
+                               "POST /v2/alerts, POST /v2/enqueue, POST /v1/ringing, GET /v1/lookup, "
+                               "POST /v1/twilio/voice, GET /v1/health)")
         if error.status_code == 405:
             return _error(405, f"{request.method} is not allowed on {request.url.path}",
                           **dict(error.headers or {}))
@@ -265,6 +300,9 @@ def create_app(db: Database, writer: intake.IntakeWriter, guard: intake.TokenGua
         routes=[
             Route("/v1/calls", post_call, methods=["POST"]),
             Route("/v1/alertmanager", post_alertmanager, methods=["POST"]),
+            Route("/v1/ringing", post_ringing, methods=["POST"]),
+            Route("/v1/lookup", get_lookup, methods=["GET"]),
+            Route("/v1/twilio/voice", post_twilio_voice, methods=["POST"]),
             Route("/v1/health", health, methods=["GET"]),
             Route("/v2/alerts", post_opsgenie_alert, methods=["POST"]),
             Route("/v2/alerts/{identifier:path}/close", opsgenie_action("close"), methods=["POST"]),

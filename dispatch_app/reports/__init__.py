@@ -75,8 +75,12 @@ def handoff_sections(handoff: Handoff) -> list[Section]:
         ("longest minutes to acknowledge", format_minutes(f.max_minutes_to_ack) or "-"),
         ("response-due breaches", str(f.breaches)), ("runbook changes asked", str(f.runbook_changes)),
     )
+    missed = [Section("Missed calls", ("rang", "number", "caller", "client", "line"),
+                      tuple((t(r.at), r.phone, r.contact or r.caller_name or "", r.client or "unknown caller",
+                             r.line or "") for r in h.missed))] if h.missed else []
     return [
         Section("Summary", ("figure", "value"), summary, compact=True),
+        *missed,
         Section("Still open", ("call", "client", "system", "priority", "status", "received", "response due", "next step"),
                 tuple((_call(o.line), o.line.client or "", o.line.system or "", o.line.priority or "",
                        o.line.status, t(o.line.received_at), t(o.line.response_due), o.next_step.text)

@@ -30,7 +30,7 @@ from dispatch_app.errors import DispatchError, NotFound
 from dispatch_app.services import inputs, people
 from dispatch_app.services.calls import recorded_triage
 from dispatch_app.services.environment import load_environment
-from dispatch_app.store import Database, call_rows, chains, shift_rows
+from dispatch_app.store import Database, call_rows, chains, ring_rows, shift_rows
 
 WORK_ROLES = ("dispatcher", "lead", "manager")
 OVERSEE_ROLES = ("lead", "manager")
@@ -273,6 +273,7 @@ def handoff(db: Database, *, at: datetime, shift_id: int | None = None, start: d
 def _build(db: Database, shift: Shift, at: datetime, notes: Sequence[str]) -> Handoff:
     with db.session(read_only=True) as session:
         calls, events = call_rows.calls_between(session, shift.start, shift.end)
+        rings = ring_rows.rings_between(session, shift.start, shift.end, missed_only=True)
     clients = sorted({c.client for c in calls if c.client is not None})
     env = load_environment(db, clients=clients)
     triages: dict[int, Triage] = {}
@@ -287,7 +288,8 @@ def _build(db: Database, shift: Shift, at: datetime, notes: Sequence[str]) -> Ha
         except DispatchError:  # its client or system left the environment
             triages[call.id] = _kept(call, at)
     names = {t.id: t.name for t in env.technicians}
-    return rules.build_handoff(shift, calls, events, triages, notes, at=at, timezone=env.msp.timezone, names=names)
+    return rules.build_handoff(shift, calls, events, triages, notes, at=at, timezone=env.msp.timezone, names=names,
+                               rings=rings)
 
 
 def _kept(call: Call, at: datetime) -> Triage:

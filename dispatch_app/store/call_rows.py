@@ -269,3 +269,17 @@ def tech_is_named(session: Session, tech_id: str) -> bool:
         exists().where(HandoffRecordRow.__table__.c.actor == tech_id),
     )
     return any(_rows(session, select(check)).scalar_one() for check in checks)
+
+
+def open_calls_of(session: Session, client_id: str) -> tuple[list[Call], dict[int, list[CallEvent]]]:
+    """The client's open calls, oldest first, with their timelines (what a ringing phone shows)."""
+    wanted = and_(CALLS.c.client_id == client_id, CALLS.c.status.in_(OPEN_STATUSES))
+    calls = [_call(r) for r in _rows(session, select(*_CALL_COLUMNS).where(wanted)
+                                     .order_by(CALLS.c.received_at, CALLS.c.id))]
+    events: dict[int, list[CallEvent]] = {c.id: [] for c in calls}
+    if calls:
+        statement = (select(*_EVENT_COLUMNS).where(EVENTS.c.call_id.in_(list(events)))
+                     .order_by(EVENTS.c.call_id, EVENTS.c.seq))
+        for row in _rows(session, statement):
+            events[row.call_id].append(_event(row))
+    return calls, events

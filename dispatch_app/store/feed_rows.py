@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatch_app.store.tables import CallRow, ChangeRow
+from dispatch_app.store.tables import CallRow, ChangeRow, RingRow
 
 CHANNEL = "dispatch_changes"
 """The PostgreSQL NOTIFY channel a bump of the counter speaks on (payload: the new counter)."""
@@ -40,8 +40,15 @@ def calls_changed(session: Session, after: int, upto: int) -> list[int]:
     return [int(i) for i in session.execute(statement).scalars()]
 
 
+def rings_changed(session: Session, after: int, upto: int) -> list[int]:
+    """Ids of the rings written by a change numbered in (``after``, ``upto``], in id order."""
+    statement = (select(RingRow.id).where(RingRow.changed_seq > after, RingRow.changed_seq <= upto)
+                 .order_by(RingRow.id))
+    return [int(i) for i in session.execute(statement).scalars()]
+
+
 def listen_statement() -> str:
     return f"LISTEN {CHANNEL}"
 
 
-__all__ = ["CHANNEL", "FeedState", "calls_changed", "current_counter", "feed_state", "listen_statement"]
+__all__ = ["CHANNEL", "FeedState", "calls_changed", "current_counter", "feed_state", "listen_statement", "rings_changed"]

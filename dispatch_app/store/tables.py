@@ -445,3 +445,23 @@ class FigureStateRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     folded_seq: Mapped[int | None] = mapped_column(BigInteger)
     timezone: Mapped[str | None]
+
+
+class RingRow(Base):
+    """The phone rang (migration 0009): who called, on which line, when, what the phone book
+    matched. Kept for the shift; a ring is answered when a call carries its ``external_id``
+    (the phone system's call id, or one made for it), otherwise it is a missed call.
+    ``changed_seq`` is set by a trigger, as for calls, so the change feed names new rings."""
+
+    __tablename__ = "rings"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    phone: Mapped[str]
+    line: Mapped[str | None]
+    caller_name: Mapped[str | None]
+    external_id: Mapped[str] = mapped_column(unique=True)
+    source: Mapped[str]
+    client_id: Mapped[str | None]
+    contact: Mapped[str | None]
+    changed_seq: Mapped[int | None] = mapped_column(BigInteger, index=True)

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from dispatch_app.domain.model import Environment, Triage
 from dispatch_app.reports.handoff_markdown import handoff_markdown
-from dispatch_app.services import calls, environment, people, shifts, triage
+from dispatch_app.services import calls, environment, people, ringing, shifts, triage
 from dispatch_app.services.database import open_database
 
 
@@ -95,6 +95,18 @@ class Backend:
 
     def assign_client(self, **fields):
         return self.calls.assign_client(self.db, **fields)
+
+    # ------------------------------------------------------------ the ringing phone
+
+    def rings(self, ring_ids, *, at: datetime, env: Environment | None = None):
+        """The rings named that no call took yet, newest first (domain Ringing values)."""
+        return ringing.rings(self.db, ring_ids, at=at, env=env)
+
+    def rings_answered(self, ring_ids) -> set[int]:
+        return ringing.answered(self.db, ring_ids)
+
+    def record_ring(self, **fields):
+        return ringing.record_ring(self.db, source="console", field="--phone", **fields)
 
     # ------------------------------------------------------------ the shift
 

@@ -29,6 +29,7 @@ from dispatch_app.ui.tasks import TaskRunner
 from dispatch_app.ui.views.call_pane import CallPane
 from dispatch_app.ui.views.environment_pane import EnvironmentPane
 from dispatch_app.ui.views.queue_pane import QueuePane
+from dispatch_app.ui.views.ringing_banner import RingingBanner
 
 
 def _encode(data: QByteArray) -> str:
@@ -69,6 +70,8 @@ class MainWindow(QMainWindow):
             self.setWindowIcon(icon)
 
         self.queue_pane = QueuePane(clock)
+        self.ringing_banner = RingingBanner()
+        self.queue_pane.layout().insertWidget(0, self.ringing_banner)  # over the queue, in its pane
         self.call_pane = CallPane(clock)
         self.environment_pane = EnvironmentPane(clock)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -13,6 +14,10 @@ values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.di
                                                                                            max_size=4), max_leaves=12)
 field_value = (scalars | values | st.sampled_from(["down", "degraded", "single-user", "request", "acme", "erp-plc",
                                                    "+1 312 555 0201", "", " ", "\x00", "x" * 2001]))
+RING_FIELDS = ("caller_phone", "line", "caller_name", "call_id")
+ring_bodies = st.dictionaries(st.sampled_from(RING_FIELDS), field_value | st.sampled_from(["+13125550201", "anonymous",
+                                                                                          "+266696687"]),
+                              max_size=len(RING_FIELDS))
 call_bodies = st.dictionaries(st.sampled_from(FIELDS), field_value, max_size=len(FIELDS))
 alert = st.fixed_dictionaries({}, optional={
     "status": st.sampled_from(["firing", "resolved", "other"]) | scalars,
@@ -24,7 +29,7 @@ alert = st.fixed_dictionaries({}, optional={
 })
 alert_bodies = st.fixed_dictionaries({"version": st.sampled_from(["4", 4, "3"]) | scalars,
                                       "alerts": st.lists(alert | values, max_size=4) | scalars})
-json_bodies = st.one_of(call_bodies, alert_bodies, values).map(lambda v: json.dumps(v).encode())
+json_bodies = st.one_of(call_bodies, alert_bodies, ring_bodies, values).map(lambda v: json.dumps(v).encode())
 raw_bodies = st.binary(max_size=200) | st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass"))
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -101,3 +106,22 @@ def test_any_pagerduty_body_gets_2xx_or_4xx_in_its_shape(intake, body):
     with httpx.Client(base_url=intake.url, timeout=30) as client:
         answer = client.post("/v2/enqueue", content=content, headers={"Content-Type": "application/json"})
     check_vendor(answer, {"status", "message", "errors"})
+
+
+PHONE_SETTINGS = settings(SETTINGS, max_examples=40)
+
+
+@pytest.mark.parametrize("path", ["/v1/ringing", "/v1/twilio/voice"])
+@PHONE_SETTINGS
+@given(body=json_bodies | raw_bodies | st.dictionaries(st.sampled_from(["From", "To", "CallSid"]), st.text(max_size=20))
+       .map(lambda form: urlencode(form).encode()))
+def test_any_ring_gets_2xx_or_4xx(intake, path, body):
+    with intake.client() as client:
+        check(client.post(path, content=body, headers={"Content-Type": "application/json"}))
+
+
+@PHONE_SETTINGS
+@given(phone=st.text(max_size=40) | st.sampled_from(["+13125550201", "%2B1", "", "\x00", "1" * 300]))
+def test_any_lookup_gets_2xx_or_4xx(intake, phone):
+    with intake.client() as client:
+        check(client.get("/v1/lookup", params={"phone": phone}))

@@ -32,6 +32,7 @@ class CallWork(QObject):
         self.pane, self.window, self.desk, self.backend = pane, window, desk, backend
         self.tasks, self.events, self.messages, self.clock = tasks, events, messages, clock
         self.draft = Draft()
+        self._held: Draft | None = None
         self.intake: IntakeDialog | None = None
         self.call_dialog: QWidget | None = None
         self._busy = False
@@ -119,6 +120,17 @@ class CallWork(QObject):
         dialog.finished.connect(self._on_intake_finished)
         dialog.open()
 
+    def take_ring(self, ringing) -> None:
+        """The intake form filled from a ringing phone: caller, client, contact; the call keeps
+        the ring's instant and call id. What was being typed before waits for the next Ctrl+N."""
+        if self.intake is not None and self.intake.isVisible():
+            self.intake.reject()
+        if not self.draft.empty and self.draft.external_id is None:
+            self._held = self.draft
+        self.draft = Draft(phone=ringing.phone, client=ringing.client, caller_name=ringing.caller,
+                           received_at=ringing.rang_at or ringing.at, external_id=ringing.external_id)
+        self.new_call()
+
     def _on_intake_verdict_shown(self, triage) -> None:
         self.events.client_chosen.emit(triage.client)
         if triage.system:
@@ -127,6 +139,9 @@ class CallWork(QObject):
     def _on_intake_finished(self, result: int) -> None:
         if self.intake is not None:
             self.draft = self.intake.draft
+            held = self._held
+            if held is not None and result == 1:  # the ring's call is saved: back to what was typed
+                self.draft, self._held = held, None
         self.intake = None
         if self.pane._view is not None:  # the intake showed its caller's client: back to the call's
             self.events.call_shown.emit(self.pane._view)

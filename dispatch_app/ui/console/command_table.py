@@ -59,6 +59,10 @@ MAIN_COMMANDS: tuple[Command, ...] = (
             "Give an unmatched call its client (and system)", roles=CALL_ROLES, on_call=True),
     Command("call.open_p1", "&Go to the new P1", "&Call", "p1_alert.open_p1", ("Ctrl+G",),
             "Open the call the P1 banner announces", separator_before=True),
+    Command("call.take_ringing", "&Take the ringing call", "&Call", "ringing.take_ringing", ("Ctrl+T",),
+            "Open the intake form filled from the newest ringing phone (Enter on the banner)", roles=CALL_ROLES),
+    Command("call.dismiss_ringing", "&Dismiss the ring", "&Call", "ringing.dismiss_ringing", ("Ctrl+D",),
+            "Take the newest ringing phone off the banner (Esc on the banner); it stays a missed call"),
     # Environment
     Command("environment.edit", "&Edit environment…", "&Environment", "windows.open_editor", ("Ctrl+E",),
             "The lead's editor: clients, agreements, systems, runbooks, technicians, rotations, overrides and "

@@ -8,6 +8,7 @@ nothing typed is lost, and closing the form keeps the draft for the next Ctrl+N.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -55,6 +56,10 @@ class Draft:
     impact: str = "degraded"
     summary: str = ""
     caller_name: str = ""
+    received_at: datetime | None = None
+    """The ring's instant, when the call was taken from a ringing phone (its received time)."""
+    external_id: str | None = None
+    """The ring's call id from the phone system: the call takes it (a posted copy is not recorded twice)."""
 
     @property
     def empty(self) -> bool:
@@ -223,7 +228,8 @@ class IntakeDialog(QDialog):
         self.save_button.setText("Saving…")
         fields = dict(actor=self._as_tech, summary=d.summary.strip(), client=d.client,
                       caller_phone=d.phone.strip() or None, system=d.system, impact=d.impact,
-                      caller_name=d.caller_name.strip() or None, source="phone", at=self._clock.now())
+                      caller_name=d.caller_name.strip() or None, source="phone", at=d.received_at or self._clock.now(),
+                      external_id=d.external_id)
         self._tasks.run(lambda: self._backend.record_call(**fields), write=True, name="record call",
                         on_done=self._on_saved, on_error=self._on_save_error)
 
@@ -249,7 +255,8 @@ class IntakeDialog(QDialog):
         client = self.chosen_client
         self.draft = Draft(phone=self.phone.text(), client=client.id if client else None,
                            system=self.chosen_system(), impact=self.chosen_impact(),
-                           summary=self.summary.toPlainText(), caller_name=self.caller_name.text())
+                           summary=self.summary.toPlainText(), caller_name=self.caller_name.text(),
+                           received_at=self.draft.received_at, external_id=self.draft.external_id)
 
     def done(self, result: int) -> None:
         if result != QDialog.DialogCode.Accepted:
