@@ -171,12 +171,13 @@ def _console_window(*, backend, tasks, events, messages, settings, clock, apply_
     console_link = ConsoleLink(window=window, server=server, ring=ringing.ring, parent=window)
     shift = Shift(label=window.shift_label, window=window, clock=clock, **common)
     p1_alert = P1Alert(banner=window.p1_banner, desk=desk, events=events, messages=messages, settings=settings,
-                       notifier=notifier, focus_call=call_work.focus, parent=window)
+                       notifier=notifier, focus_call=lambda: window.go_to("call"), parent=window)
     intake_host = IntakeHosting(label=window.intake_label, window=window, tasks=tasks, settings=settings,
                                 make_intake_server=make_intake_server, parent=window)
     windows = OtherWindows(window=window, context=context, reload_environment=environment.reload_environment,
                            parent=window)
-    appearance = Appearance(settings=settings, events=events, apply_theme=apply_theme, parent=window)
+    appearance = Appearance(settings=settings, events=events, apply_theme=apply_theme, window=window,
+                            parent=window)
     controllers = dict(database_health=database_health, sign_in=sign_in, environment=environment, queue=queue,
                        call_work=call_work, shift=shift, p1_alert=p1_alert, intake_host=intake_host,
                        windows=windows, appearance=appearance, ringing=ringing, console_link=console_link)

@@ -37,11 +37,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("signed_in_technician", str, "", "Technician signed in on this workstation"),
     Setting("theme", str, "dark", "Theme: dark or light"),
     Setting("viewer_timezone", str, "", "Time zone the console shows times in (empty: this computer's)"),
-    Setting("window_geometry", str, "", "Main window position and size (saved on close)"),
-    Setting("window_state", str, "", "Main window toolbars and docks (saved on close)"),
-    Setting("main_splitter", str, "", "Queue | call | environment splitter positions"),
-    Setting("environment_splitter", str, "", "Systems | details splitter in the client environment pane"),
-    Setting("font_scale", float, 1.0, "Text size (1.0 normal, 1.25 larger)"),
+    Setting("screen_layouts", dict, {}, "The window's place, pane widths and pane in sight, per screen size "
+            "(saved on close)"),
+    Setting("font_scale", float, 1.0, "Text size, 1.0 (100%) to 2.0 (200%)"),
     Setting("notify_new_p1", bool, True, "Desktop notification and sound for a new P1"),
     Setting("intake_port", int, 8765, "Port of the HTTP intake when started from the console (Settings → Intake)"),
 )

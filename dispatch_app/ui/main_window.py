@@ -1,6 +1,7 @@
 """The console's window: queue | call | client environment, a status bar, the banners.
 
-A shell: it lays out the panes, keeps their layout, shows the status bar's messages and the
+A shell: it lays out the panes for the width it has (:mod:`dispatch_app.ui.pane_layout`), never
+larger than the screen, keeps their layout per screen size, shows the status bar's messages and the
 clock, and hosts the controllers app.py built on its widgets (:mod:`dispatch_app.ui.console`).
 Its menus, shortcuts, palette and shortcut sheet come from one command table. It decides
 nothing about calls, shifts, sign-in or the database itself.
@@ -11,9 +12,9 @@ import base64
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabBar, QVBoxLayout, QWidget
 
 from dispatch_app.domain.model import Environment
 from dispatch_app.services.people import Actor
@@ -25,6 +26,8 @@ from dispatch_app.ui.context import Context
 from dispatch_app.ui.dialogs.command_palette import CommandPalette
 from dispatch_app.ui.events import AppEvents
 from dispatch_app.ui.messages import Level, Message, MessageBridge
+from dispatch_app.ui.pane_layout import NARROW, PaneLayout
+from dispatch_app.ui.theme import BASE_PX
 from dispatch_app.ui.tasks import TaskRunner
 from dispatch_app.ui.views.call_pane import CallPane
 from dispatch_app.ui.views.environment_pane import EnvironmentPane
@@ -41,6 +44,23 @@ def _decode(text: str) -> QByteArray:
         return QByteArray(base64.b64decode(text.encode("ascii")))
     except ValueError:
         return QByteArray()
+
+
+def screen_key(area: QRect) -> str:
+    """The settings' name for a screen size: ``"1366x768"`` (its available width and height)."""
+    return f"{area.width()}x{area.height()}"
+
+
+def inside(frame: QRect, area: QRect) -> QRect:
+    """``frame`` made no larger than ``area`` and moved inside it."""
+    width, height = min(frame.width(), area.width()), min(frame.height(), area.height())
+    left = max(area.left(), min(frame.left(), area.right() + 1 - width))
+    top = max(area.top(), min(frame.top(), area.bottom() + 1 - height))
+    return QRect(left, top, width, height)
+
+
+PANE_CONTROLLERS = {"queue": "queue", "call": "call_work", "environment": "environment"}
+"""Which controller moves the focus into each pane."""
 
 
 class MainWindow(QMainWindow):
@@ -76,14 +96,21 @@ class MainWindow(QMainWindow):
         self.environment_pane = EnvironmentPane(clock)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main_splitter")
-        self.splitter.addWidget(self.queue_pane)
-        self.splitter.addWidget(self.call_pane)
-        self.splitter.addWidget(self.environment_pane)
+        self.pane_bar = QTabBar()
+        self.pane_bar.setObjectName("pane_bar")
+        self.pane_bar.setAccessibleName("Panes")
+        self.pane_bar.setExpanding(False)
+        self.panes = PaneLayout((("queue", "Queue", self.queue_pane), ("call", "Call", self.call_pane),
+                                 ("environment", "Client environment", self.environment_pane)),
+                                self.splitter, self.pane_bar, self)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([560, 600, 560])
+        self.queue_pane.counts_shown.connect(self._on_queue_counts_shown)
+        self.queue_pane.table.activated.connect(self._on_queue_activated)
+        self.events.call_wanted.connect(self._on_call_wanted)
+        self._available: QRect | None = None
 
         self.banner = DatabaseBanner()
         self.p1_banner = P1Banner()
@@ -93,6 +120,7 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         column.addWidget(self.banner)
         column.addWidget(self.p1_banner)
+        column.addWidget(self.pane_bar)
         column.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
@@ -205,32 +233,105 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ layout
 
-    def _restore_layout(self) -> None:
-        geometry = self.settings.get("window_geometry")
-        if geometry:
-            self.restoreGeometry(_decode(geometry))
-        else:
-            self.resize(1600, 960)
-        state = self.settings.get("window_state")
-        if state:
-            self.restoreState(_decode(state))
-        self._splitters_restored = False
+    def go_to(self, pane: str) -> None:
+        """Bring ``pane`` (queue, call, environment) into sight and move the focus into it."""
+        self.panes.show(pane)
+        controller = self.controllers.get(PANE_CONTROLLERS[pane])
+        if controller is not None:
+            controller.focus()
 
-    def _restore_splitters(self) -> None:
-        """After the first show: a splitter restored before it has its real width rescales the
-        saved sizes, so the panes would not come back where the dispatcher left them."""
-        self._splitters_restored = True
-        splitter = self.settings.get("main_splitter")
-        if splitter:
-            self.splitter.restoreState(_decode(splitter))
-        systems = self.settings.get("environment_splitter")
-        if systems:
-            self.environment_pane.systems_splitter.restoreState(_decode(systems))
+    def next_pane(self) -> None:
+        """F6: the next pane out of sight comes in (when every pane is in sight, the focus moves
+        to the next one)."""
+        if self.panes.shared():
+            self.go_to(self.panes.show_next())
+            return
+        order = list(PANE_CONTROLLERS)
+        focused = next((name for name in order if self.panes.widgets[name].isAncestorOf(self.focusWidget())),
+                       order[-1])
+        self.go_to(order[(order.index(focused) + 1) % len(order)])
+
+    def text_scale(self) -> float:
+        """How large the window's text is against 100% (1.5 at 150%)."""
+        px = self.font().pixelSize()
+        return px / BASE_PX if px > 0 else 1.0
+
+    def available_geometry(self) -> QRect:
+        """Where the window may be: the screen's available geometry (without panels and docks),
+        or the area :meth:`fit_screen` was given."""
+        if self._available is not None:
+            return QRect(self._available)
+        return self.screen().availableGeometry()
+
+    def fit_screen(self, available: QRect | None = None) -> None:
+        """Take the layout kept for this screen size (or fill the screen), never larger than the
+        screen's available area. ``available`` stands for the screen's (a test's screen, or a
+        window moved to another monitor)."""
+        if available is not None:
+            self._available = QRect(available)
+        area = self.available_geometry()
+        kept = self._kept_layout(area)
+        place = kept.get("place")
+        if isinstance(place, list) and len(place) == 4 and all(isinstance(v, int) for v in place):
+            self.setGeometry(QRect(*place))
+        else:
+            self.setGeometry(area)
+        frame, inner = self.frameGeometry(), self.geometry()  # the same until the window manager frames it
+        target = inside(frame, area)
+        self.setGeometry(target.adjusted(inner.left() - frame.left(), inner.top() - frame.top(),
+                                         inner.right() - frame.right(), inner.bottom() - frame.bottom()))
+        self.panes.restore_sizes(kept.get("sizes") or {})
+        self._refit_panes()
+        if kept.get("pane") in self.panes.names:
+            self.panes.show(kept["pane"])
+        if kept.get("systems"):
+            self.environment_pane.systems_splitter.restoreState(_decode(kept["systems"]))
+
+    def _kept_layout(self, area: QRect) -> dict:
+        layouts = self.settings.get("screen_layouts")
+        kept = layouts.get(screen_key(area)) if isinstance(layouts, dict) else None
+        return kept if isinstance(kept, dict) else {}
+
+    def _refit_panes(self) -> None:
+        self.panes.fit(self.width() / self.text_scale())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._refit_panes()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._refit_panes()
+
+    def _on_queue_counts_shown(self, p1: int, late: int) -> None:
+        parts = ([f"‼ {p1} P1"] if p1 else []) + ([f"⚠ {late} late"] if late else [])
+        self.panes.mark("queue", " · ".join(parts))
+
+    def _on_queue_activated(self, index) -> None:
+        if self.panes.mode == NARROW:
+            self.go_to("call")
+
+    def _on_call_wanted(self, call_id: int) -> None:
+        if self.panes.mode == NARROW:
+            self.panes.show("call")
+
+    def _restore_layout(self) -> None:
+        self._splitters_restored = False
+        self.fit_screen()
+
+    def _on_screen_changed(self, screen) -> None:
+        if self._available is None:
+            self.fit_screen()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._splitters_restored:
-            self._restore_splitters()
+            self._splitters_restored = True
+            handle = self.windowHandle()
+            if handle is not None:
+                handle.screenChanged.connect(self._on_screen_changed)
+            self.fit_screen()  # the splitters have their real width now, and the frame is known
 
     def stop_timers(self) -> None:
         self._ticker.stop()
@@ -240,12 +341,16 @@ class MainWindow(QMainWindow):
                 stop()
 
     def save_layout(self) -> None:
+        """Keep the layout under this screen's size: the same desk at another monitor gets the
+        layout it had there."""
         if not self._splitters_restored:
             return
-        self.settings.set("window_geometry", _encode(self.saveGeometry()))
-        self.settings.set("window_state", _encode(self.saveState()))
-        self.settings.set("main_splitter", _encode(self.splitter.saveState()))
-        self.settings.set("environment_splitter", _encode(self.environment_pane.systems_splitter.saveState()))
+        layouts = self.settings.get("screen_layouts")
+        layouts = dict(layouts) if isinstance(layouts, dict) else {}
+        layouts[screen_key(self.available_geometry())] = {
+            "place": list(self.geometry().getRect()), "sizes": self.panes.sizes, "pane": self.panes.current,
+            "systems": _encode(self.environment_pane.systems_splitter.saveState())}
+        self.settings.set("screen_layouts", layouts)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

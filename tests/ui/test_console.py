@@ -174,12 +174,28 @@ def test_keyboard_reaches_every_pane_and_the_palette_runs_actions(console_factor
     qtbot.keyClick(window.palette.filter, Qt.Key.Key_Return)
     assert settings.get("theme") == "light"
 
-def test_window_layout_is_remembered(console_factory, northwind_url, settings, qtbot):
+def test_window_layout_is_remembered_per_screen_size(console_factory, northwind_url, settings, qtbot):
+    from PySide6.QtCore import QRect
+
+    big, laptop = QRect(0, 0, 1920, 1080), QRect(0, 0, 1366, 768)
     window = console_factory(northwind_url).window
-    window.resize(780, 560)  # inside the offscreen screen, or restoring clamps it
-    window.splitter.setSizes([200, 300, 260])
+    window.fit_screen(big)
+    assert window.panes.mode == "wide"
+    window.splitter.setSizes([400, 700, 820])
+    window.splitter.splitterMoved.emit(400, 1)
     sizes = window.splitter.sizes()
     window.close()
-    assert settings.get("main_splitter")
+    assert "1920x1080" in settings.get("screen_layouts")
     again = console_factory(northwind_url).window
+    again.fit_screen(big)
     assert again.splitter.sizes() == sizes
+    # the same desk on the laptop: its own layout, the environment in the call's place
+    again.fit_screen(laptop)
+    assert again.panes.mode == "medium" and again.width() <= 1366
+    again.panes.show("environment")
+    again.close()
+    third = console_factory(northwind_url).window
+    third.fit_screen(laptop)
+    assert third.panes.current == "environment" and not third.call_pane.isVisible()
+    third.fit_screen(big)
+    assert third.splitter.sizes() == sizes

@@ -161,7 +161,7 @@ def test_a_dispatcher_may_look_but_not_make_overrides(console_factory, northwind
     assert "needs the lead role" in window.role_line.text() and "Jordan Price (dispatcher)" in window.role_line.text()
     drag(qtbot, window, lane_index(window), local("2026-11-24T01:00"), local("2026-11-24T05:00"))
     assert window.override_dialog is None
-    assert "🔒" in window.details.text() and "needs the lead role" in window.details.text()
+    assert "⚠ Read-only" in window.details.text() and "needs the lead role" in window.details.text()
     with pytest.raises(NotAllowed, match="needs the lead or admin role"):
         editing.save_record(console.backend.db, actor="jordan", kind="overrides", key=None, expected_version=None,
                             value=Override("night-remote", "jordan", local("2026-11-24T01:00"),

@@ -51,7 +51,7 @@ CHECK_DELAY_MS = 450
 OUTLINE_DELAY_MS = 300
 KIND_TITLES = {"clients": "Client", "systems": "System", "runbooks": "Runbook", "technicians": "Technician",
                "rotations": "Rotation", "overrides": "Override"}
-READ_ONLY_LINE = "🔒 Read only: editing needs the lead role."
+READ_ONLY_LINE = "⚠ Read only: editing needs the lead role."
 
 
 class EditorWindow(QMainWindow):

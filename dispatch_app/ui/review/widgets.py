@@ -50,6 +50,6 @@ class RoleGate(QStackedWidget):
         self.setCurrentWidget(self.content)
 
     def refuse(self, text: str, hint: str = "") -> None:
-        self.notice.setText(f"🔒 {text}")
+        self.notice.setText(f"⚠ {text}")
         self.hint.setText(hint)
         self.setCurrentIndex(1)

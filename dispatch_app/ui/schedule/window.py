@@ -436,7 +436,7 @@ class ScheduleWindow(QWidget):
     def _refusal(actor: Actor) -> str:
         who = (f"{actor.tech.name} ({', '.join(actor.roles) or 'no role'})" if actor.tech is not None
                else "the anonymous dispatcher (not signed in)")
-        return (f"🔒 Read-only: making or removing overrides and importing calendars needs the lead role (or admin). "
+        return (f"⚠ Read-only: making or removing overrides and importing calendars needs the lead role (or admin). "
                 f"You are {who}. You may look and export.")
 
     def _on_block_focused(self, lane: Lane | None, block: Block | None) -> None:

@@ -13,9 +13,11 @@ from dispatch_app.ui.views.tables import read_only
 class QueuePane(QWidget):
     """Signals:
         call_selected(int): the current row moved to this call.
+        counts_shown(int, int): the counts over the list changed (P1 calls, late calls).
     """
 
     call_selected = Signal(int)
+    counts_shown = Signal(int, int)
 
     def __init__(self, clock: ViewerClock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +82,7 @@ class QueuePane(QWidget):
         if late:
             parts.append(f"⚠ {late} late")
         self.count.setText(" · ".join(parts) if rows else "")
+        self.counts_shown.emit(p1, late)
         self.empty.setVisible(not rows)
         if rows and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
