@@ -167,6 +167,7 @@ def _console_window(*, backend, tasks, events, messages, settings, clock, apply_
     queue = Queue(pane=window.queue_pane, clock=clock, subscribe=subscribe, **common)
     call_work = CallWork(pane=window.call_pane, window=window, clock=clock, **common)
     ringing = Ringing(banner=window.ringing_banner, clock=clock, take_call=call_work.take_ring, **common)
+    ringing.ring_shown.connect(lambda _ring: window.panes.show("queue"))  # the banner is over the queue: in sight
     server = InstanceServer(link_address, window) if link_address else None
     console_link = ConsoleLink(window=window, server=server, ring=ringing.ring, parent=window)
     shift = Shift(label=window.shift_label, window=window, clock=clock, **common)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from dispatch_app.domain.timeline import (
     GENESIS,
+    OPEN_STATUSES,
     RESOLUTION,
     Call,
     CallEvent,
